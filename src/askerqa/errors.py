@@ -1,0 +1,17 @@
+"""Errors a user can cause. Messages are plain Norwegian, shown as they are."""
+
+
+class AskerQAError(Exception):
+    """Base class: the CLI prints the message and exits with code 2; the app shows it in the chat."""
+
+
+class BadQuestion(AskerQAError):
+    """The question cannot be searched (empty, only punctuation, binary data, ...)."""
+
+
+class IndexNotReady(AskerQAError):
+    """The index is missing, stale or unreadable."""
+
+
+class ModelError(AskerQAError):
+    """The embedding model cannot be built or loaded."""

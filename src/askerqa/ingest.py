@@ -1,0 +1,371 @@
+"""Raw report text -> typed blocks with provenance.
+
+Reads the clean first rendering only (the second, tab-indented rendering repeats everything with
+damaged words), repairs lost glyphs, splits the text into page segments and paragraphs, tracks the
+chapter/section path, and hands table regions to `tables.parse_table`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tables import Line, ParsedTable, header_columns, parse_table, trailing_cells
+from .text import GlyphRepairer, Repair, join_lines
+from .types import Block, TableRow
+
+FOOTER_RE = re.compile(r"^(?:(?P<a>\d{1,3}) Asker kommune|4-årsrapport 2020[–-]2023 (?P<b>\d{1,3}))$")
+QUOTE_REF_RE = re.compile(r"^\((?:Intensjonsavtalen|Intensjonsavtale)[^)]*\)$")
+BULLET = "→"
+
+
+@dataclass
+class IngestReport:
+    """What ingest kept, dropped and changed: printed by `askerqa passages --stats`."""
+
+    total_lines: int = 0
+    clean_lines: int = 0
+    dropped_second_rendering: int = 0
+    segments: int = 0
+    repairs: list[Repair] = field(default_factory=list)
+    tables_parsed: int = 0
+    table_rows: int = 0
+    tables_kept_as_text: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Para:
+    lines: list[Line]
+    segment: int
+    role: str = "text"  # text | heading | caption | bullet | quote | quote_ref | source | credit | footer
+
+    @property
+    def text(self) -> str:
+        return join_lines([t for _, t in self.lines])
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.lines[0][0], self.lines[-1][0])
+
+
+def clean_rendering(lines: list[str]) -> int:
+    """Number of lines in the first rendering: the second one starts at the first tab-indented line."""
+    for i, line in enumerate(lines):
+        if line.lstrip(" ").startswith("\t"):
+            return i
+    return len(lines)
+
+
+def _is_caption(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _is_heading(p: Para) -> bool:
+    text = p.text
+    if len(p.lines) > 2 or len(text) > 60 or len(text.split()) > 8:
+        return False
+    if not text[:1].isupper() or text[-1] in ".,:;!?-»" or re.search(r"[\d()«]", text):
+        return False
+    return not trailing_cells(text)[1]
+
+
+def classify(p: Para) -> str:
+    first = p.lines[0][1].strip()
+    text = p.text
+    if len(p.lines) == 1 and FOOTER_RE.match(first):
+        return "footer"
+    if first.startswith("Foto:"):
+        return "credit"
+    if first.startswith("Kilde:"):
+        return "source"
+    if first.startswith(BULLET):
+        return "bullet"
+    if first.startswith("«"):
+        return "quote"
+    if QUOTE_REF_RE.match(text):
+        return "quote_ref"
+    if _is_caption(text):
+        return "caption"
+    if _is_heading(p):
+        return "heading"
+    return "text"
+
+
+def paragraphs(lines: list[str], start: int = 1) -> list[Para]:
+    """Split lines into paragraphs at blank lines, bullets and page-segment starts."""
+    paras: list[Para] = []
+    segment = 0
+    current: list[Line] = []
+
+    def close() -> None:
+        if current:
+            paras.append(Para(list(current), segment))
+            current.clear()
+
+    for offset, raw in enumerate(lines):
+        ln = start + offset
+        if raw.startswith(" "):
+            close()
+            segment += 1
+        text = raw.strip()
+        if not text:
+            close()
+            continue
+        if text.startswith(BULLET) or text.startswith("«"):
+            close()
+        current.append((ln, text))
+    close()
+    for p in paras:
+        p.role = classify(p)
+    return paras
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _order_headings(segment_paras: list[Para], chapters: set[str]) -> list[Para]:
+    """Put a segment's headings where they apply: the PDF order is not the reading order.
+
+    Chapter names anywhere in a segment name the whole segment; a section heading that ends a segment
+    which has no other section heading names that segment (otherwise it carries to the next one).
+    """
+    chapter_paras = [p for p in segment_paras if p.role == "heading" and _key(p.text) in chapters]
+    if chapter_paras and segment_paras and chapter_paras[0] is segment_paras[0]:
+        # the page has a running header: another chapter name further down is a table label, not a chapter
+        for p in chapter_paras[1:]:
+            if _key(p.text) != _key(chapter_paras[0].text):
+                p.role = "text"
+        chapter_paras = [p for p in chapter_paras if p.role == "heading"]
+    rest = [p for p in segment_paras if p not in chapter_paras]
+    content = [p for p in rest if p.role not in ("footer", "credit")]
+    section_heads = [p for p in content if p.role == "heading"]
+    if len(section_heads) == 1 and len(content) > 1 and content[-1] is section_heads[0]:
+        rest = [section_heads[0]] + [p for p in rest if p is not section_heads[0]]
+    return chapter_paras + rest
+
+
+def _table_starts(paras: list[Para], i: int) -> bool:
+    p = paras[i]
+    if p.role not in ("text", "caption", "heading"):
+        return False
+    if any(header_columns(t) is not None for _, t in p.lines):
+        return True
+    if p.role == "caption":
+        for q in paras[i + 1 : i + 5]:
+            if q.segment != p.segment:
+                return False
+            if any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in q.lines):
+                return True
+    return False
+
+
+def _values_only(p: Para) -> bool:
+    return all(trailing_cells(t)[0] == "" and trailing_cells(t)[1] for _, t in p.lines)
+
+
+def _values_follow(paras: list[Para], j: int) -> bool:
+    """A heading-like line inside a table (a column header, a label) has values right after it."""
+    for q in paras[j + 1 : j + 4]:
+        if q.segment != paras[j].segment:
+            return False
+        if any(trailing_cells(t)[1] for _, t in q.lines):
+            return True
+    return False
+
+
+def _table_end(paras: list[Para], i: int) -> int:
+    """Index after the last paragraph of the table region that starts at i."""
+    seg = paras[i].segment
+    j = i + 1
+    while j < len(paras):
+        q = paras[j]
+        if q.segment != seg or q.role in ("bullet", "quote", "quote_ref", "footer"):
+            break
+        if q.role == "source":
+            return j + 1
+        if q.role == "heading" and not _values_follow(paras, j):
+            break
+        if q.role == "text" and q.lines[-1][1].rstrip().endswith((".", ":")):
+            # wrapped body text (narrow column, several lines) ends a table; a one-line goal does not
+            if len(q.lines) >= 2 and max(len(t) for _, t in q.lines) < 75 and not any(
+                    trailing_cells(t)[1] for _, t in q.lines):
+                break
+        j += 1
+    return j
+
+
+def render_row(context: str, title: str, row: TableRow) -> str:
+    """One table row as a sentence a citizen can read alone; values exactly as printed."""
+    if all(h for h, _ in row.cells):
+        values = ", ".join(f"{h} {v}" for h, v in row.cells)
+    else:
+        values = "; ".join(v for _, v in row.cells)
+    head = f"{context} – {title}" if title and _key(title) != _key(context) else context
+    text = f"{head}: {row.label}: {values}."
+    if row.source:
+        text += f" {row.source}."
+    return text
+
+
+def ingest(path: Path) -> tuple[list[Block], IngestReport]:
+    raw = path.read_text(encoding="utf-8").split("\n")
+    if raw and raw[-1] == "":
+        raw = raw[:-1]
+    report = IngestReport(total_lines=len(raw))
+    n_clean = clean_rendering(raw)
+    report.clean_lines = n_clean
+    report.dropped_second_rendering = len(raw) - n_clean
+
+    clean = raw[:n_clean]
+    repairer = GlyphRepairer("\n".join(clean))
+    repaired: list[str] = []
+    for ln, line in enumerate(clean, start=1):
+        fixed, reps = repairer.repair(line, ln)
+        report.repairs.extend(reps)
+        repaired.append(fixed)
+
+    paras = paragraphs(repaired)
+    report.segments = max((p.segment for p in paras), default=0)
+
+    # Chapter names are the running headers: headings repeated on several pages that start a segment.
+    heading_counts = Counter(_key(p.text) for p in paras if p.role in ("heading", "caption"))
+    first_of_segment: set[str] = set()
+    seen_segments: set[int] = set()
+    for p in paras:
+        if p.segment not in seen_segments:
+            seen_segments.add(p.segment)
+            first_of_segment.add(_key(p.text))
+    chapters = {k for k, c in heading_counts.items() if c >= 3 and k in first_of_segment}
+    boilerplate = {k for k, c in heading_counts.items() if c >= 3 and k not in first_of_segment}
+
+    # printed page numbers from footers
+    printed: dict[int, int] = {}
+    for p in paras:
+        if p.role == "footer":
+            m = FOOTER_RE.match(p.lines[0][1].strip())
+            assert m
+            printed[p.segment] = int(m.group("a") or m.group("b"))
+
+    ordered: list[Para] = []
+    for seg in sorted({p.segment for p in paras}):
+        ordered.extend(_order_headings([p for p in paras if p.segment == seg], chapters))
+
+    blocks: list[Block] = []
+    chapter: str | None = None
+    section: str | None = None
+    chapter_title: dict[str, str] = {}
+
+    def path() -> tuple[str, ...]:
+        out = [chapter_title.get(chapter, chapter)] if chapter else []
+        if section:
+            out.append(section)
+        return tuple(out)
+
+    def emit(kind: str, text: str, p_lines: tuple[int, int], seg: int, table: TableRow | None = None) -> None:
+        if text:
+            blocks.append(Block(kind, text, path(), seg, printed.get(seg), p_lines, table))
+
+    i = 0
+    while i < len(ordered):
+        p = ordered[i]
+        key = _key(p.text)
+        if p.role in ("footer", "credit"):
+            report.dropped[p.role] += 1
+            i += 1
+            continue
+        if p.role in ("heading", "caption") and key in chapters:
+            if key != chapter:
+                chapter, section = key, None
+            if p.role == "heading" or key not in chapter_title:
+                chapter_title[key] = p.text
+            i += 1
+            continue
+        if p.role in ("heading", "caption") and key in boilerplate:
+            report.dropped["boilerplate"] += 1
+            i += 1
+            continue
+        if _table_starts(ordered, i):
+            j = _table_end(ordered, i)
+            title = ""
+            for q in reversed(ordered[max(0, i - 3) : i + 1]):
+                if q.segment == p.segment and q.role in ("caption", "heading") and _key(q.text) not in chapters | boilerplate:
+                    title = q.text
+                    break
+            region = ordered[i:j]
+            if p.role in ("caption", "heading") and title == p.text:
+                region = ordered[i + 1 : j]
+            i = j
+            table = parse_table([q.lines for q in region if q.role != "credit"], title)
+            _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report)
+            continue
+        if p.role == "heading":
+            section = p.text
+            i += 1
+            continue
+        if p.role == "caption":
+            # a chart title with no table under it: the chart itself is not in the text
+            report.dropped["chart_caption"] += 1
+            if re.search(r"\d{3}", p.text):
+                emit("prose", p.text, p.span, p.segment)
+            i += 1
+            continue
+        if p.role == "quote":
+            lines = list(p.lines)
+            j = i + 1
+            while "»" not in join_lines([t for _, t in lines]) and j < len(ordered) and ordered[j].role == "text":
+                lines += ordered[j].lines
+                j += 1
+            if j < len(ordered) and ordered[j].role == "quote_ref":
+                lines += ordered[j].lines
+                j += 1
+            emit("quote", join_lines([t for _, t in lines]), (lines[0][0], lines[-1][0]), p.segment)
+            i = j
+            continue
+        if p.role == "bullet":
+            emit("bullet", p.text.lstrip(BULLET).strip(), p.span, p.segment)
+        elif p.role == "source":
+            if re.search(r"\d{3}", p.text):
+                emit("source", p.text, p.span, p.segment)
+            else:
+                report.dropped["source_line"] += 1
+        elif _is_axis(p):
+            report.dropped["axis"] += 1
+        else:
+            emit("prose", p.text, p.span, p.segment)
+        i += 1
+    return blocks, report
+
+
+def _is_axis(p: Para) -> bool:
+    """Chart axis debris: a paragraph of bare tick values (`350 000`, `20 %`, a run of years)."""
+    return all(re.fullmatch(r"(?:\d{1,3}(?: \d{3})*|\d+ ?%|(?:\d{4} ){2,}\d{4})", t.strip()) for _, t in p.lines)
+
+
+def _emit_table(table: ParsedTable, seg: int, section: tuple[str, ...], printed: int | None,
+                blocks: list[Block], report: IngestReport) -> None:
+    context = section[0] if section else ""
+    if table.rows:
+        report.tables_parsed += 1
+        report.table_rows += len(table.rows)
+    if table.unparsed or (table.text_paragraphs and not table.rows):
+        report.tables_kept_as_text += 1
+    for row in table.rows:
+        tr = TableRow(table.title, row.label, tuple(row.cells), table.source)
+        blocks.append(Block("table_row", render_row(context, table.title, tr), section, seg, printed, row.lines, tr))
+    for para in table.text_paragraphs:
+        text = join_lines([t for _, t in para])
+        if not text or (len(text.split()) <= 1 and not re.search(r"\d", text)):
+            continue
+        if re.search(r"\d", text) and table.title:
+            # unparsed table lines keep their words; the title says what the numbers are about
+            head = f"{context} – {table.title}" if context and _key(table.title) != _key(context) else table.title
+            text = f"{head}: {text}"
+        blocks.append(Block("table_text", text, section, seg, printed, (para[0][0], para[-1][0])))
+    if table.source and not table.rows and re.search(r"\d{3}", table.source):
+        ln = table.source_lines or (0, 0)
+        blocks.append(Block("source", table.source, section, seg, printed, ln))

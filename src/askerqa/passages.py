@@ -1,0 +1,169 @@
+"""Blocks -> passages: the units that are indexed, retrieved and quoted.
+
+Prose is split into sentences with nltk Punkt (taught Norwegian abbreviations, no download) and packed
+into passages of at most ~120 words and 1,000 characters, never cutting a sentence; a table row, a
+bullet and a quote each stay one passage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from .ingest import IngestReport, ingest
+from .types import Block, Passage
+
+MAX_WORDS = 120
+MAX_CHARS = 1000
+SECTION_SEP = " › "
+
+NORWEGIAN_ABBREVIATIONS = {
+    "ca", "bl.a", "f.eks", "mill", "mrd", "kr", "nr", "jf", "dvs", "osv", "mht", "inkl", "evt", "ev",
+    "pga", "p.g.a", "iht", "ift", "mv", "m.m", "m.fl", "o.l", "t.o.m", "f.o.m", "etc", "bl", "tlf", "e",
+    "st", "str", "ref", "vedr", "kap", "pkt", "nb", "ekskl", "gj.snitt", "mnd", "år", "stk", "prof", "dr",
+}
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(NORWEGIAN_ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+# Punkt treats "8." before a lowercase word correctly, but not before a capitalised name ("1. januar"
+# is fine, "8. Største" is not in this report); a number with a period followed by a lowercase word
+# is never a sentence end here.
+_ORDINAL_BREAK = re.compile(r"\b\d{1,2}\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Norwegian text into sentences; `ca. 97 800`, `8. største`, `09.06.20` stay whole."""
+    spans = list(sentence_tokenizer().span_tokenize(text))
+    out: list[str] = []
+    for start, end in spans:
+        piece = text[start:end]
+        if out and (_ORDINAL_BREAK.search(out[-1]) or piece[:1].islower()):
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _passage_id(kind: str, lines: tuple[int, int], text: str) -> str:
+    digest = hashlib.sha1(f"{kind}|{lines[0]}|{lines[1]}|{text}".encode()).hexdigest()[:8]
+    return f"L{lines[0]:05d}-{digest}"
+
+
+def _pack(sentences: list[str]) -> list[str]:
+    """Greedy packing of whole sentences into chunks within the word and character limits."""
+    chunks: list[str] = []
+    cur = ""
+    for s in sentences:
+        cand = f"{cur} {s}".strip()
+        if cur and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+            chunks.append(cur)
+            cur = s
+        else:
+            cur = cand
+    if cur:
+        chunks.append(cur)
+    # a single sentence over the character limit is cut at word boundaries (rare: long lists)
+    out: list[str] = []
+    for c in chunks:
+        while len(c) > MAX_CHARS:
+            cut = c.rfind(" ", 0, MAX_CHARS)
+            out.append(c[:cut])
+            c = c[cut + 1 :]
+        out.append(c)
+    return out
+
+
+def _merge_continued(blocks: list[Block]) -> list[Block]:
+    """Join a prose paragraph that a page break cut in two (`... og` | `næringslivet, jobbet ...`)."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and b.kind == "prose"
+            and prev.kind == "prose"
+            and b.text[:1].islower()
+            and not prev.text.rstrip().endswith((".", "!", "?", ":", "»"))
+        ):
+            out[-1] = Block("prose", prev.text + " " + b.text, prev.section, prev.page, prev.printed_page,
+                            (prev.lines[0], b.lines[1]))
+        else:
+            out.append(b)
+    return out
+
+
+def _pack_prose(group: list[Block]) -> list[tuple[str, tuple[int, int]]]:
+    """Pack the sentences of consecutive paragraphs into passages; each keeps the line span it covers."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    chunk: list[tuple[str, Block]] = []
+
+    def flush() -> None:
+        if chunk:
+            lines = (chunk[0][1].lines[0], chunk[-1][1].lines[1])
+            out.extend((piece, lines) for piece in _pack([x for x, _ in chunk]))
+            chunk.clear()
+
+    for g in group:
+        for s in split_sentences(g.text):
+            cand = " ".join([x for x, _ in chunk] + [s])
+            if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+                flush()
+            chunk.append((s, g))
+    flush()
+    return out
+
+
+def build_passages(blocks: list[Block]) -> list[Passage]:
+    passages: list[Passage] = []
+    seen: set[str] = set()
+
+    def add(kind: str, text: str, b: Block, lines: tuple[int, int]) -> None:
+        key = re.sub(r"\s+", " ", text).strip().lower()
+        if not key or key in seen:
+            return
+        seen.add(key)
+        passages.append(Passage(_passage_id(kind, lines, text), text, SECTION_SEP.join(b.section), b.page,
+                                b.printed_page, lines, kind, b.table))
+
+    blocks = _merge_continued(blocks)
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind == "prose":
+            # pack consecutive prose paragraphs of one section and page into passages
+            group = [b]
+            j = i + 1
+            while (j < len(blocks) and blocks[j].kind == "prose" and blocks[j].section == b.section
+                   and blocks[j].page == b.page):
+                group.append(blocks[j])
+                j += 1
+            for text, lines in _pack_prose(group):
+                add("prose", text, b, lines)
+            i = j
+            continue
+        if b.kind == "table_row" or _words(b.text) <= MAX_WORDS and len(b.text) <= MAX_CHARS:
+            add(b.kind, b.text, b, b.lines)
+        else:
+            for piece in _pack(split_sentences(b.text)):
+                add(b.kind, piece, b, b.lines)
+        i += 1
+    return passages
+
+
+def load_passages(corpus: Path) -> tuple[list[Passage], IngestReport]:
+    blocks, report = ingest(corpus)
+    return build_passages(blocks), report

@@ -1,0 +1,81 @@
+"""The data types that flow through the pipeline: Block -> Passage -> Hit -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One parsed table row: values exactly as printed, each with its column header."""
+
+    title: str
+    label: str
+    cells: tuple[tuple[str, str], ...]  # (column header, value); header "" when unknown
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A typed piece of the report with provenance, as ingest finds it."""
+
+    kind: str  # prose | bullet | quote | table_row | table_text | source
+    text: str
+    section: tuple[str, ...]
+    page: int  # page segment number (1-based)
+    printed_page: int | None
+    lines: tuple[int, int]  # 1-based inclusive span in the raw file
+    table: TableRow | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit that is indexed, retrieved and quoted."""
+
+    id: str
+    text: str
+    section: str  # path, e.g. "Medarbeidere › Heltidskultur"
+    page: int
+    printed_page: int | None
+    lines: tuple[int, int]
+    kind: str
+    table: TableRow | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["lines"] = list(self.lines)
+        if self.table is None:
+            d.pop("table")
+        else:
+            d["table"]["cells"] = [list(c) for c in self.table.cells]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Passage:
+        table = d.get("table")
+        row = None
+        if table:
+            row = TableRow(table["title"], table["label"], tuple(tuple(c) for c in table["cells"]), table.get("source", ""))
+        return cls(d["id"], d["text"], d["section"], d["page"], d.get("printed_page"), tuple(d["lines"]), d["kind"], row)
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str  # verbatim quote from the report ("" when nothing is found)
+    figures: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    found: bool
+    confidence: float
+    passage_id: str | None
+    hits: tuple[Hit, ...] = field(default=())
+    latency_ms: float = 0.0
+    notice: str = ""  # e.g. the question was cut to the length limit

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from askerqa.config import settings
+from askerqa.passages import load_passages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_path() -> Path:
+    return settings().corpus
+
+
+@pytest.fixture(scope="session")
+def passages(corpus_path):
+    return load_passages(corpus_path)[0]
+
+
+@pytest.fixture(scope="session")
+def ingest_report(corpus_path):
+    return load_passages(corpus_path)[1]
+
+
+@pytest.fixture(scope="session")
+def dev_questions() -> list[dict]:
+    return [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line]
