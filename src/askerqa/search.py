@@ -1,0 +1,121 @@
+"""The Engine facade: load once, `ask(question) -> Answer`.
+
+question -> Query (query.py) -> dense (FAISS) + lexical (BM25) scores -> fused ranking -> Hit[]
+-> quote, figures, found (answer.py) -> Answer
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import index as index_mod
+from .answer import FOUND_THRESHOLD, Weights, confidence, mark_figures, pick_quote
+from .config import Settings, settings as default_settings
+from .embedding import load_model
+from .lexical import tokenize
+from .query import Query, parse_question
+from .types import Answer, Hit, Passage
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Reciprocal-rank fusion of the dense and lexical rankings, tuned on the dev set as a whole."""
+
+    k: float = 20.0
+    dense: float = 1.0
+    lexical: float = 0.6
+    depth: int = 100  # how deep each ranking is read
+
+
+class Engine:
+    """Loads model and index once; `ask` is thread-safe."""
+
+    def __init__(self, data: index_mod.IndexData, model, settings: Settings) -> None:
+        self.data = data
+        self.model = model
+        self.settings = settings
+        self.fusion = Fusion()
+        self.weights = Weights()
+        self._encode_lock = threading.Lock()
+        self._texts = [p.text for p in data.passages]
+        self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
+        self._by_passage: dict[int, np.ndarray] = {}
+        refs = data.sentence_refs
+        for pidx in np.unique(refs[:, 0]):
+            self._by_passage[int(pidx)] = np.nonzero(refs[:, 0] == pidx)[0]
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, build_if_stale: bool = True) -> Engine:
+        """Load model and index; a stale or missing index is rebuilt first (or refused)."""
+        import torch
+
+        settings = settings or default_settings()
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+        model = load_model(settings.model)
+        if build_if_stale:
+            reason = index_mod.stale_reason(settings)
+            if reason is not None:
+                print(f"askerqa: bygger indeksen på nytt ({reason}) …", file=sys.stderr)
+                index_mod.build(settings, model=model, progress=False)
+        return cls(index_mod.load(settings), model, settings)
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.data.passages
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._encode_lock:
+            vec = self.model.encode([text], prompt_name="query", normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vec[0], dtype=np.float32)
+
+    def rank(self, query: Query, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fused ranking of all passages: (order, fused scores, dense cosine per passage)."""
+        n = len(self.data.passages)
+        depth = min(self.fusion.depth, n)
+        dense_scores, dense_ids = self.data.dense.search(qvec[None, :], n)
+        cosine = np.empty(n, dtype=np.float32)
+        cosine[dense_ids[0]] = dense_scores[0]
+        fused = np.zeros(n, dtype=np.float64)
+        f = self.fusion
+        fused[dense_ids[0][:depth]] += f.dense / (f.k + np.arange(1, depth + 1))
+        lex = self.data.lexical.scores(query.text)
+        if lex.any():
+            lex_order = np.argsort(-lex, kind="stable")[:depth]
+            lex_order = lex_order[lex[lex_order] > 0]
+            fused[lex_order] += f.lexical / (f.k + np.arange(1, len(lex_order) + 1))
+        order = np.argsort(-fused, kind="stable")
+        return order, fused, cosine
+
+    def ask(self, question: str, top_k: int = 5) -> Answer:
+        started = time.perf_counter()
+        query = parse_question(question, self.settings.max_question_chars)
+        qvec = self.encode_query(query.text)
+        order, fused, cosine = self.rank(query, qvec)
+        top_k = max(1, min(int(top_k), len(order)))
+        top = [int(i) for i in order[: max(top_k, 10)]]
+        hits = tuple(Hit(self.data.passages[i], float(fused[i]), r + 1) for r, i in enumerate(top[:top_k]))
+
+        quote = pick_quote(query, qvec, list(hits), top, self.data.sentence_refs, self.data.sentence_vectors,
+                           self._texts, self._by_passage, self.weights)
+        q_terms = {t for t in tokenize(query.text) if not t[0].isdigit()}
+        covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
+        coverage = len(q_terms & covered) / len(q_terms) if q_terms else 0.0
+        conf = confidence(float(cosine[top[0]]), coverage, quote.semantic if quote else 0.0)
+        found = quote is not None and conf >= FOUND_THRESHOLD
+        if quote is not None:
+            figures, spans = mark_figures(quote.text)
+            passage_id = self.data.passages[quote.passage_index].id
+            text = quote.text
+        else:
+            figures, spans, passage_id, text = [], [], None, ""
+        answer = Answer(
+            question=query.raw, text=text, figures=tuple(figures), spans=tuple(spans), found=found,
+            confidence=round(conf, 4), passage_id=passage_id, hits=hits, notice=query.notice,
+        )
+        return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))
