@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tables import Line, ParsedTable, header_columns, parse_table, trailing_cells
+from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells
 from .text import GlyphRepairer, Repair, join_lines
 from .types import Block, TableRow
 
@@ -159,7 +159,7 @@ def _table_starts(paras: list[Para], i: int) -> bool:
         for q in paras[i + 1 : i + 5]:
             if q.segment != p.segment:
                 return False
-            if any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in q.lines):
+            if any(header_columns(t) is not None for _, t in q.lines) or has_values(q.lines):
                 return True
     return False
 
@@ -173,7 +173,7 @@ def _values_follow(paras: list[Para], j: int) -> bool:
     for q in paras[j + 1 : j + 4]:
         if q.segment != paras[j].segment:
             return False
-        if any(trailing_cells(t)[1] for _, t in q.lines):
+        if has_values(q.lines):
             return True
     return False
 

@@ -34,7 +34,10 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("norwegian")
 
 
-def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
+PREFIX = 6
+
+
+def tokenize(text: str, keep_stopwords: bool = False, prefixes: bool = False) -> list[str]:
     t = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
     t = fold(t)
     tokens = []
@@ -44,7 +47,12 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         elif keep_stopwords or (tok not in STOPWORDS and len(tok) > 1):
             tokens.append(tok)
     stemmer = _stemmer()
-    return [tok if tok[0].isdigit() else stemmer.stemWord(tok) for tok in tokens]
+    out = [tok if tok[0].isdigit() else stemmer.stemWord(tok) for tok in tokens]
+    if prefixes:
+        # Norwegian glues compounds together (`telefonnummeret`, `heltidsandel`): a 6-letter prefix token
+        # lets `telefon` and `heltidsansatte` meet them; BM25's idf keeps common prefixes cheap.
+        out += [f"{tok[:PREFIX]}~" for tok in tokens if not tok[0].isdigit() and len(tok) > PREFIX]
+    return out
 
 
 class Lexical:
@@ -57,7 +65,7 @@ class Lexical:
     @classmethod
     def build(cls, texts: list[str]) -> Lexical:
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index([tokenize(t) for t in texts], show_progress=False)
+        retriever.index([tokenize(t, prefixes=True) for t in texts], show_progress=False)
         return cls(retriever)
 
     def save(self, folder: Path) -> None:
@@ -69,7 +77,7 @@ class Lexical:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (index order) for the query; zeros when no term is known."""
-        tokens = [t for t in tokenize(query) if t in self.vocab]
+        tokens = [t for t in tokenize(query, prefixes=True) if t in self.vocab]
         n = self.retriever.scores["num_docs"]
         if not tokens:
             return np.zeros(n, dtype=np.float32)

@@ -16,7 +16,8 @@ import numpy as np
 
 from . import index as index_mod
 from .answer import FOUND_THRESHOLD, Weights, confidence, mark_figures, pick_quote
-from .config import Settings, settings as default_settings
+from .config import Settings
+from .config import settings as default_settings
 from .embedding import load_model
 from .lexical import tokenize
 from .query import Query, parse_question
@@ -27,9 +28,10 @@ from .types import Answer, Hit, Passage
 class Fusion:
     """Reciprocal-rank fusion of the dense and lexical rankings, tuned on the dev set as a whole."""
 
-    k: float = 20.0
+    k: float = 10.0
     dense: float = 1.0
-    lexical: float = 0.6
+    lexical: float = 0.5
+    sentence: float = 1.0  # ranking by each passage's best-matching sentence
     depth: int = 100  # how deep each ranking is read
 
 
@@ -84,6 +86,12 @@ class Engine:
         fused = np.zeros(n, dtype=np.float64)
         f = self.fusion
         fused[dense_ids[0][:depth]] += f.dense / (f.k + np.arange(1, depth + 1))
+        if f.sentence:
+            sent = self.data.sentence_vectors @ qvec
+            best = np.full(n, -1.0, dtype=np.float32)
+            np.maximum.at(best, self.data.sentence_refs[:, 0], sent)
+            sent_order = np.argsort(-best, kind="stable")[:depth]
+            fused[sent_order] += f.sentence / (f.k + np.arange(1, depth + 1))
         lex = self.data.lexical.scores(query.text)
         if lex.any():
             lex_order = np.argsort(-lex, kind="stable")[:depth]

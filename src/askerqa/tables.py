@@ -15,7 +15,7 @@ from .text import join_lines
 
 Line = tuple[int, str]  # (1-based line number in the raw file, text)
 
-_UNIT = r"(?:%|kr/ ?m2|µg/m3|kg/m2|kr|mill\.|mrd\.)"
+_UNIT = r"(?:%|kr/ ?m2|µg/m3|kg/m2|kr|mill\.|mrd\.|GWh|MWh|kWh)"
 _NUM = r"-?\d+(?:,\d+)?"
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _YEAR_COL = rf"{_YEAR}(?:-{_YEAR})?"
@@ -78,15 +78,14 @@ def group_cells(cells: list[str], n: int | None) -> list[str] | None:
     results: list[list[str]] = []
 
     def walk(i: int, acc: list[str]) -> None:
-        if len(results) > 1 or len(acc) > n:
+        if len(results) > 50 or len(acc) > n:
             return
         if i == len(cells):
             if len(acc) == n:
                 results.append(list(acc))
             return
-        # take cells[i] alone
-        walk(i + 1, acc + [cells[i]])
-        # or start a thousands group: 1-3 digits followed by groups of exactly 3 digits (last may carry a unit)
+        walk(i + 1, acc + [cells[i]])  # cells[i] alone
+        # or a thousands group: 1-3 digits followed by groups of exactly 3 digits (the last may carry a unit)
         if _is_plain_int(cells[i]) and 1 <= len(cells[i].lstrip("-")) <= 3:
             j = i + 1
             value = cells[i]
@@ -98,7 +97,17 @@ def group_cells(cells: list[str], n: int | None) -> list[str] | None:
                     break
 
     walk(0, [])
-    return results[0] if len(results) == 1 else None
+    if not results:
+        return None
+    # Several groupings fit: a column prints its numbers alike, so prefer the most uniform one.
+    def spread(r: list[str]) -> tuple[int, int]:
+        sizes = [len(c.split()) for c in r if re.match(r"-?\d", c)]
+        return (max(sizes) - min(sizes), max(sizes)) if sizes else (0, 0)
+
+    ranked = sorted(results, key=spread)
+    if len(ranked) > 1 and spread(ranked[0]) == spread(ranked[1]):
+        return None
+    return ranked[0]
 
 
 def header_columns(text: str) -> tuple[str, list[str]] | None:
@@ -147,6 +156,11 @@ def _fix_tall_kommer(lines: list[Line]) -> list[Line]:
                 out[k] = (n1, t1.rstrip() + " kommer")
                 out[k + 1] = (n2, t2.rstrip()[: -len("kommer")].rstrip())
     return [(n, t) for n, t in out if t.strip()]
+
+
+def has_values(lines: list[Line]) -> bool:
+    """Whether any line of a paragraph ends in value cells (a `Tall` / `kommer` split counts)."""
+    return any(trailing_cells(t)[1] for _, t in _fix_tall_kommer(lines))
 
 
 def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
