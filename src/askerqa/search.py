@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import index as index_mod
-from .answer import FOUND_THRESHOLD, Weights, confidence, mark_figures, pick_quote
+from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, mark_figures, pick_quote
 from .config import Settings
 from .config import settings as default_settings
 from .embedding import load_model
@@ -35,6 +35,14 @@ class Fusion:
     depth: int = 100  # how deep each ranking is read
 
 
+@dataclass(frozen=True)
+class Ranking:
+    order: np.ndarray  # passage indices, best first
+    fused: np.ndarray  # fused score per passage
+    cosine: np.ndarray  # dense cosine per passage
+    sentence_best: float  # best cosine of any single sentence/row
+
+
 class Engine:
     """Loads model and index once; `ask` is thread-safe."""
 
@@ -47,6 +55,8 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
+        self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
+        self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
         self._by_passage: dict[int, np.ndarray] = {}
         refs = data.sentence_refs
         for pidx in np.unique(refs[:, 0]):
@@ -71,13 +81,21 @@ class Engine:
     def passages(self) -> list[Passage]:
         return self.data.passages
 
+    def is_known(self, term: str) -> bool:
+        """Whether the report uses the word, allowing for inflection (the stemmer misses some on folded text)."""
+        if term in self._vocab:
+            return True
+        if len(term) >= 5 and term[: max(4, len(term) - 2)] in self._vocab_prefixes:
+            return True
+        return any(term[:k] in self._vocab for k in range(max(4, len(term) - 3), len(term)))
+
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
             vec = self.model.encode([text], prompt_name="query", normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vec[0], dtype=np.float32)
 
-    def rank(self, query: Query, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fused ranking of all passages: (order, fused scores, dense cosine per passage)."""
+    def rank(self, query: Query, qvec: np.ndarray) -> Ranking:
+        """Fused ranking of all passages (dense, best sentence and BM25 rankings, reciprocal-rank fused)."""
         n = len(self.data.passages)
         depth = min(self.fusion.depth, n)
         dense_scores, dense_ids = self.data.dense.search(qvec[None, :], n)
@@ -86,8 +104,8 @@ class Engine:
         fused = np.zeros(n, dtype=np.float64)
         f = self.fusion
         fused[dense_ids[0][:depth]] += f.dense / (f.k + np.arange(1, depth + 1))
+        sent = self.data.sentence_vectors @ qvec
         if f.sentence:
-            sent = self.data.sentence_vectors @ qvec
             best = np.full(n, -1.0, dtype=np.float32)
             np.maximum.at(best, self.data.sentence_refs[:, 0], sent)
             sent_order = np.argsort(-best, kind="stable")[:depth]
@@ -98,23 +116,30 @@ class Engine:
             lex_order = lex_order[lex[lex_order] > 0]
             fused[lex_order] += f.lexical / (f.k + np.arange(1, len(lex_order) + 1))
         order = np.argsort(-fused, kind="stable")
-        return order, fused, cosine
+        return Ranking(order, fused, cosine, float(sent.max()) if len(sent) else 0.0)
 
     def ask(self, question: str, top_k: int = 5) -> Answer:
         started = time.perf_counter()
         query = parse_question(question, self.settings.max_question_chars)
         qvec = self.encode_query(query.text)
-        order, fused, cosine = self.rank(query, qvec)
+        ranking = self.rank(query, qvec)
+        order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
         top_k = max(1, min(int(top_k), len(order)))
         top = [int(i) for i in order[: max(top_k, 10)]]
         hits = tuple(Hit(self.data.passages[i], float(fused[i]), r + 1) for r, i in enumerate(top[:top_k]))
 
-        quote = pick_quote(query, qvec, list(hits), top, self.data.sentence_refs, self.data.sentence_vectors,
+        quote = pick_quote(query, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
                            self._texts, self._by_passage, self.weights)
         q_terms = {t for t in tokenize(query.text) if not t[0].isdigit()}
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
-        coverage = len(q_terms & covered) / len(q_terms) if q_terms else 0.0
-        conf = confidence(float(cosine[top[0]]), coverage, quote.semantic if quote else 0.0)
+        signals = Signals(
+            top_cosine=float(cosine[top[0]]),
+            sentence_cosine=ranking.sentence_best,
+            coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
+            unknown=sum(not self.is_known(t) for t in q_terms),
+            english=query.english,
+        )
+        conf = confidence(signals)
         found = quote is not None and conf >= FOUND_THRESHOLD
         if quote is not None:
             figures, spans = mark_figures(quote.text)
