@@ -29,3 +29,11 @@ def ingest_report(corpus_path):
 @pytest.fixture(scope="session")
 def dev_questions() -> list[dict]:
     return [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The real engine over the real index (built by `make test` before pytest, or here when stale)."""
+    from askerqa import Engine
+
+    return Engine.load()

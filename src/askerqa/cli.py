@@ -122,8 +122,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             question = line.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             question = line.decode("utf-8", errors="replace")
-        if not question.strip() and not line:
-            continue
+        # a blank line still gets its (error) line, so output line n always answers input line n
         try:
             answer = engine.ask(question, top_k=args.top_k)
         except BadQuestion as exc:
@@ -166,6 +165,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import format_bench, run_bench
+
+    result = run_bench(full_build=args.full_build)
+    print(json.dumps(result, indent=2) if args.json else format_bench(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="askerqa", description="Spørsmål og svar om Asker kommunes 4-årsrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="PNG", help="lagre et stolpediagram per spørsmålstype")
     p.add_argument("--misses", action="store_true", help="vis spørsmålene som bommer")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="mål oppstartstid, svartid, minne og byggetid, mot en ren BM25-løsning")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--full-build", action="store_true", help="mål også et bygg helt fra bunnen (uten hurtiglager)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -262,8 +262,12 @@ def load_model(name_or_path: str) -> SentenceTransformer:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     elif "/" not in name_or_path or name_or_path.startswith((".", "/")):
         raise ModelError(f"Fant ikke modellen {name_or_path}. Kjør `askerqa model` (eller `make run`).")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     try:
         model = SentenceTransformer(name_or_path, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear message

@@ -70,6 +70,9 @@ def run(engine, questions: list[Question], depth: int = 10) -> list[Result]:
 
 def _ir_metrics(results: list[Result], all_passages: list[Passage]) -> dict[str, float]:
     """Recall@k (a hit within the first k), MRR@10 and nDCG@10 through ranx."""
+    import warnings
+
+    warnings.filterwarnings("ignore", module="ranx")  # numba type-cast notices, not ours
     from ranx import Qrels, Run, evaluate
 
     qrels: dict[str, dict[str, int]] = {}

@@ -10,7 +10,7 @@ from .errors import BadQuestion
 from .text import fold
 
 MAX_CHARS = 2000
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--.*?-->", re.S)
+_TAG = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)|<\s*/?\s*[a-zA-Z][^>]*>|<!--.*?-->", re.S | re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _QUANTITY = re.compile(
     r"\b(hvor (mange|mye|stor|store|hoy|hoyt|lang|langt|hoye|mange prosent)|andel(en)?|prosent|antall|"

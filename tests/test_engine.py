@@ -1,0 +1,96 @@
+"""Engine.ask end to end on the real report and index."""
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from askerqa.errors import AskerQAError
+from askerqa.types import Answer
+
+pytestmark = pytest.mark.slow
+
+
+def _passage_text(engine, pid):
+    return next(p.text for p in engine.passages if p.id == pid)
+
+
+def test_figure_question_gets_the_sentence_with_its_figure(engine):
+    a = engine.ask("Hvor høyt var sykefraværet blant de ansatte i 2022?")
+    assert a.found
+    assert "9,3" in a.text and "sykefravær" in a.text.lower()
+    assert any(f.startswith("9,3") for f in a.figures)
+    for (start, end), figure in zip(a.spans, a.figures, strict=True):
+        assert a.text[start:end] == figure
+
+
+def test_quote_is_verbatim_from_its_passage(engine):
+    for q in ["Hvor mange flyktninger har kommunen sagt ja til å ta imot i 2023?", "Hva er Velferdslab?",
+              "barnehagedekning asker nord", "Hvor lang er kyststien i Asker?"]:
+        a = engine.ask(q)
+        assert a.text and a.text in _passage_text(engine, a.passage_id)
+        assert len(a.text) <= 400
+
+
+def test_staff_keyword_search_finds_the_table_row(engine):
+    a = engine.ask("sykefravær 2022", top_k=5)
+    assert any(h.passage.kind == "table_row" and "9,3 %" in h.passage.text for h in a.hits)
+
+
+def test_unanswerable_question_is_not_found(engine):
+    a = engine.ask("Hva er eiendomsskatten i Asker?")
+    assert not a.found
+    assert 0.0 <= a.confidence < 0.5
+    assert a.hits  # the closest passages are still offered
+
+
+def test_english_question_gets_the_norwegian_quote(engine):
+    a = engine.ask("What was the sick leave rate among municipal employees in 2022?")
+    assert any("9,3" in h.passage.text for h in a.hits[:3])
+
+
+def test_question_without_aeoeaa_and_with_typos(engine):
+    a = engine.ask("hvor mange larlinger har kommunen ansatt")
+    assert any("lærling" in h.passage.text.lower() for h in a.hits[:3])
+    a = engine.ask("okonomi gjeldsgrad 2022")
+    assert any("97,4" in h.passage.text for h in a.hits[:3])
+
+
+def test_top_k_and_ranks(engine):
+    a = engine.ask("Hvor mange bibliotek har kommunen?", top_k=3)
+    assert [h.rank for h in a.hits] == [1, 2, 3]
+    assert a.latency_ms > 0
+
+
+def test_concurrent_asks_agree(engine):
+    questions = ["Hvor mange bibliotek har kommunen?", "Hva er klimamålet til kommunen fram mot 2030?"] * 4
+    expected = {q: engine.ask(q).text for q in set(questions)}
+    results: list[tuple[str, str]] = []
+
+    def worker(q):
+        results.append((q, engine.ask(q).text))
+
+    threads = [threading.Thread(target=worker, args=(q,)) for q in questions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == len(questions)
+    assert all(text == expected[q] for q, text in results)
+
+
+def test_long_question_is_answered_with_a_notice(engine):
+    a = engine.ask("Hvor høyt var sykefraværet i 2022? " * 100)
+    assert a.notice and "kortet ned" in a.notice
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_string_gives_an_answer_or_our_error(engine, text):
+    try:
+        result = engine.ask(text)
+    except AskerQAError as err:
+        assert str(err)
+    else:
+        assert isinstance(result, Answer)

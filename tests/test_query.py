@@ -1,0 +1,46 @@
+import pytest
+
+from askerqa.errors import AskerQAError, BadQuestion
+from askerqa.query import MAX_CHARS, parse_question
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("", "tomt"),
+        ("   \n\t ", "tomt"),
+        ("hva\x00er", "NUL"),
+        ("sykefravær\x07", "kontrolltegn"),
+        ("<script>alert(1)</script>", "HTML"),
+        ("<img src=x onerror=alert(1)>", "HTML"),
+        ("?!?!...", "ingen ord"),
+        ("😀🎉👍", "ingen ord"),
+        ("sykefrav\ufffdr", "UTF-8"),
+        (None, "tekst"),
+    ],
+)
+def test_bad_questions_get_a_plain_norwegian_message(bad, words):
+    with pytest.raises(BadQuestion) as err:
+        parse_question(bad)
+    assert words in str(err.value)
+    assert isinstance(err.value, AskerQAError)
+    assert "\n" not in str(err.value)
+
+
+def test_long_question_is_cut_with_a_notice():
+    q = parse_question("sykefravær " * 400)
+    assert len(q.text) <= MAX_CHARS
+    assert "kortet ned" in q.notice
+
+
+def test_markup_around_words_is_removed_not_refused():
+    q = parse_question("<b>sykefravær</b> 2022")
+    assert q.text == "sykefravær 2022"
+    assert q.years == ("2022",)
+
+
+def test_question_reading():
+    assert parse_question("Hvor mange flyktninger tok kommunen imot i 2022?").wants_number
+    assert parse_question("How many apprentices does the municipality employ?").english
+    assert not parse_question("Hvor mange lærlinger har kommunen?").english
+    assert not parse_question("Hva er Velferdslab?").wants_number
