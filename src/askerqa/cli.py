@@ -173,6 +173,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .feedback import FeedbackStore
+
+    print(FeedbackStore(settings().feedback_db).summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="askerqa", description="Spørsmål og svar om Asker kommunes 4-årsrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--full-build", action="store_true", help="mål også et bygg helt fra bunnen (uten hurtiglager)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("feedback", help="oppsummer tommel opp/ned fra appen")
+    p.set_defaults(func=cmd_feedback)
     return parser
 
 

@@ -1,0 +1,153 @@
+"""The web app end to end: gradio_client against the running app, a real browser, axe-core."""
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM_ARGS, ROOT, ensure_axe, ensure_chromium, free_port, start_app
+
+pytestmark = pytest.mark.slow
+SHOTS = Path(os.environ.get("ASKERQA_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("app") / "feedback.sqlite3"
+    port = free_port()
+    proc = start_app(port, db)
+    yield f"http://127.0.0.1:{port}/", db
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    from gradio_client import Client
+
+    return Client(app[0], verbose=False)
+
+
+def _reply(client, question):
+    history, box = client.predict(question, [], [], api_name="/respond")
+    assert box == ""
+    content = history[-1]["content"]
+    return content[0]["text"] if isinstance(content, list) else content
+
+
+def test_figure_question_returns_quote_figure_and_source(client):
+    text = _reply(client, "Hvor høyt var sykefraværet blant de ansatte i 2022?")
+    assert "**9,3 prosent**" in text
+    assert "Kilder" in text and "[1] Medarbeidere" in text
+
+
+def test_unanswerable_question_returns_not_found(client):
+    text = _reply(client, "Hva er eiendomsskatten i Asker?")
+    assert text.startswith("Jeg finner ikke noe sikkert svar på dette i rapporten.")
+    assert "ikke et sikkert svar" in text
+
+
+def test_xss_question_comes_back_escaped(client):
+    history, _ = client.predict("<img src=x onerror=alert(1)>", [], [], api_name="/respond")
+    shown = [m["content"][0]["text"] if isinstance(m["content"], list) else m["content"] for m in history]
+    assert "<img" not in shown[0] and "&lt;img" in shown[0]
+    assert "HTML" in shown[1]  # the engine's friendly refusal
+
+
+def test_figure_finder_api(client):
+    result = client.predict("sykefravær", "Alle deler", api_name="/find")
+    frame = result[0]
+    assert "2022" in frame["headers"]
+    assert any("9,3 %" in row for row in frame["data"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = ensure_chromium()
+    if exe is None:
+        pytest.skip("Chromium could not be installed (Debian package `chromium` needs apt-get as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _ask_by_keyboard(page, question):
+    page.wait_for_selector("textarea")
+    # keyboard only: the question box has focus on load; Tab until it does if not
+    for _ in range(20):
+        if page.evaluate("document.activeElement && document.activeElement.tagName === 'TEXTAREA'"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('label, .block').innerText").startswith("Spørsmål")
+    page.keyboard.type(question)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length > 0", timeout=60000)
+    return page.locator("[data-testid=bot]").last
+
+
+def test_keyboard_only_question_in_a_real_browser(app, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(app[0])
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    answer = _ask_by_keyboard(page, "Hvor høyt var sykefraværet i 2022?")
+    assert "9,3 prosent" in answer.inner_text()
+    assert answer.locator("strong", has_text="9,3 prosent").count() == 1
+    assert "**" not in (answer.get_attribute("aria-label") or "")  # a screen reader reads the rendered text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chat-desktop.png"), full_page=True)
+    page.close()
+
+
+def test_feedback_vote_is_stored(app, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(app[0])
+    _ask_by_keyboard(page, "Hvor mange bibliotek har kommunen?")
+    page.get_by_role("button", name="Like").last.click()
+    page.wait_for_timeout(1500)
+    rows = sqlite3.connect(app[1]).execute("SELECT question, passage_id, vote FROM feedback").fetchall()
+    assert ("Hvor mange bibliotek har kommunen?", rows[-1][1], 1) == rows[-1] and rows[-1][1]
+    page.close()
+
+
+def _axe(page, script):
+    page.add_script_tag(path=str(script))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+         "example": v["nodes"][0]["html"][:160] if v["nodes"] else ""}
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_accessibility_of_both_tabs(app, browser, width):
+    script = ensure_axe()
+    if script is None:
+        pytest.skip("axe-core could not be installed from the npm registry")
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(app[0])
+    _ask_by_keyboard(page, "Hvor mange flyktninger tok kommunen imot i 2022?")
+    suffix = "desktop" if width > 400 else "320px"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    found = {"chat": _axe(page, script)}
+    if width <= 400:
+        page.screenshot(path=str(SHOTS / f"chat-{suffix}.png"), full_page=True)
+    page.get_by_role("tab", name="Tall og tabeller").click()
+    page.get_by_label("Søk etter tall").fill("sykefravær")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    page.get_by_text("Sykefraværsprosent", exact=True).first.click()
+    # the selected row, with its source, lands in the copy box
+    page.wait_for_function("Array.from(document.querySelectorAll('textarea')).some(t => t.value.includes('9,3 %'))",
+                           timeout=15000)
+    found["figures"] = _axe(page, script)
+    page.screenshot(path=str(SHOTS / f"figures-{suffix}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling (reflow)
+    print(f"\naxe-core result at {width}px:", json.dumps(found, ensure_ascii=False, indent=1))
+    serious = [v for tab in found.values() for v in tab if v["impact"] in ("serious", "critical")]
+    page.close()
+    assert serious == []
