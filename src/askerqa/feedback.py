@@ -17,7 +17,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # fødselsnummer: 11 digits, often written 6 + 5
 _NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
 # Norwegian phone numbers: 8 digits in the usual groupings, optionally +47 / 0047
-_PHONE = re.compile(r"(?<![\d\w])(?:(?:\+|00)\s?47[\s.-]?)?(?:\d{2}[\s.-]?){3}\d{2}(?!\d)|(?<![\d\w])(?:(?:\+|00)\s?47[\s.-]?)?\d{3}[\s.-]?\d{2}[\s.-]?\d{3}(?!\d)")
+_PREFIX = r"(?<![\d\w])(?:(?:\+|00)\s?47[\s.-]?)?"
+_PHONE = re.compile(_PREFIX + r"(?:\d{2}[\s.-]?){3}\d{2}(?!\d)|" + _PREFIX + r"\d{3}[\s.-]?\d{2}[\s.-]?\d{3}(?!\d)")
 
 
 def redact(text: str) -> str:
