@@ -26,7 +26,7 @@ run: index
 	$(PY) app.py
 
 test: index
-	$(VENV)/bin/ruff check src tests app.py
+	$(VENV)/bin/ruff check src tests app.py scripts
 	$(PY) -m pytest
 
 eval: index

@@ -140,7 +140,7 @@ def build_app(engine, store):
 
     def find(query: str, section: str):
         rows = finder.search(query or "", None if section in (None, "", "Alle deler") else section)
-        headers, body = table(rows, max_label=120)
+        headers, body = table(rows)
         frame = pd.DataFrame(body, columns=headers)
         path = Path(tempfile.mkdtemp(prefix="askerqa-")) / "askerqa-tall.csv"
         path.write_text("\ufeff" + to_csv(rows), encoding="utf-8")
@@ -193,7 +193,7 @@ def build_app(engine, store):
             fig_note = gr.Markdown("")
             fig_table = gr.Dataframe(label="Treff (velg en rad for å kopiere den eller se utviklingen)",
                                      interactive=False, wrap=True, buttons=["copy"], max_height=420,
-                                     elem_id="figure-table")
+                                     max_chars=60, elem_id="figure-table")
             fig_rows = gr.State([])
             with gr.Row():
                 fig_csv = gr.DownloadButton("Last ned treffene som CSV", variant="secondary")

@@ -81,18 +81,14 @@ def year_columns(rows: list[FigureRow]) -> list[str]:
     return sorted({y for r in rows for y, _ in r.years})
 
 
-def table(rows: list[FigureRow], max_label: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """Headers and cells for the results table: section, label, one column per year, value, source.
-
-    `max_label` shortens long sentences for the screen (with …); the CSV and the copied row keep them whole.
-    """
+def table(rows: list[FigureRow]) -> tuple[list[str], list[list[str]]]:
+    """Headers and cells for the results table: section, label, one column per year, value, source."""
     years = year_columns(rows)
     headers = ["Del av rapporten", "Hva", *years, "Verdi", "Kilde", "Side"]
     body = []
     for r in rows:
         by_year = dict(r.years)
-        label = r.label if max_label is None or len(r.label) <= max_label else r.label[: max_label - 1].rstrip() + "…"
-        body.append([r.section, label, *[by_year.get(y, "") for y in years], r.value, r.source, r.page])
+        body.append([r.section, r.label, *[by_year.get(y, "") for y in years], r.value, r.source, r.page])
     return headers, body
 
 
