@@ -214,7 +214,8 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
         bert.save_pretrained(hf_dir)
         tokenizer.save_pretrained(hf_dir)
         transformer = models.Transformer(str(hf_dir), max_seq_length=512)
-        pooling = models.Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+        dimension = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
+        pooling = models.Pooling(dimension(), pooling_mode="mean")
         st = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], prompts=PROMPTS, device="cpu")
         staged = Path(tmp) / "model"
         st.save(str(staged))

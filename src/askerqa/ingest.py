@@ -164,10 +164,6 @@ def _table_starts(paras: list[Para], i: int) -> bool:
     return False
 
 
-def _values_only(p: Para) -> bool:
-    return all(trailing_cells(t)[0] == "" and trailing_cells(t)[1] for _, t in p.lines)
-
-
 def _values_follow(paras: list[Para], j: int) -> bool:
     """A heading-like line inside a table (a column header, a label) has values right after it."""
     for q in paras[j + 1 : j + 4]:
