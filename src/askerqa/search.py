@@ -19,8 +19,10 @@ from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, mark_figures,
 from .config import Settings
 from .config import settings as default_settings
 from .embedding import load_model
+from .glossary import expand
 from .lexical import tokenize
 from .query import Query, parse_question
+from .text import AccentRestorer
 from .types import Answer, Hit, Passage
 
 
@@ -55,6 +57,7 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
+        self._accents = AccentRestorer(self._texts)
         self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
         self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
         self._by_passage: dict[int, np.ndarray] = {}
@@ -125,7 +128,9 @@ class Engine:
     def ask(self, question: str, top_k: int = 5) -> Answer:
         started = time.perf_counter()
         query = parse_question(question, self.settings.max_question_chars)
-        qvec = self.encode_query(query.text)
+        if query.english:  # searched as itself plus the Norwegian words of the domain lexicon
+            query = replace(query, text=expand(query.text))
+        qvec = self.encode_query(self._accents.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
         top_k = max(1, min(int(top_k), len(order)))
