@@ -94,3 +94,14 @@ def test_any_string_gives_an_answer_or_our_error(engine, text):
         assert str(err)
     else:
         assert isinstance(result, Answer)
+
+
+def test_why_question_gets_the_reason(engine):
+    a = engine.ask("Hvorfor økte sykefraværet i 2022?")
+    assert "skyldes" in a.text or "fordi" in a.text
+
+
+def test_question_typed_without_aeoeaa_finds_the_same_passage(engine):
+    plain = engine.ask("Hvor mange møter hadde fellesnemnda?")
+    folded = engine.ask("hvor mange moter hadde fellesnemnda")
+    assert folded.hits[0].passage.id == plain.hits[0].passage.id

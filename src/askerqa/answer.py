@@ -21,6 +21,9 @@ _FIGURE = re.compile(
     r"(?<![\w,.])-?\d{1,3}(?: \d{3})+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr\.?|kWh|år))?"
     r"|(?<![\w,.])-?\d+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr/ ?m2|kr\.?|µg/m3|kg/m2|kWh|år))?"
 )
+_WHY = re.compile(r"\b(hvorfor|why|årsak(en)?|grunnen)\b", re.I)
+_CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av|sammenheng med|grunnet|derfor|"
+                    r"bakgrunn(en)? for|på bakgrunn av|medført|førte til|henger sammen med|ettersom)\b", re.I)
 _YEARLIKE = re.compile(r"(?:19[89]\d|20[0-4]\d)(?:-(?:19[89]\d|20[0-4]\d))?")
 
 
@@ -52,6 +55,7 @@ class Weights:
     number: float = 0.06
     year: float = 0.03
     pair: float = 0.01  # a two-sentence quote must beat a single sentence by this much
+    cause: float = 0.12  # a "why" question wants a sentence that gives a reason
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ def pick_quote(query: Query, qvec: np.ndarray, hit_indices: list[int], sentence_
                weights: Weights = Weights(), depth: int = 5) -> Quote | None:
     """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim."""
     terms = _content_terms(query.text)
+    why = bool(_WHY.search(query.text))
     best: Quote | None = None
     best_score = -math.inf
     for rank, pidx in enumerate(hit_indices[:depth]):
@@ -117,6 +122,8 @@ def pick_quote(query: Query, qvec: np.ndarray, hit_indices: list[int], sentence_
                 score += weights.number  # a year is context, not the number asked for
             if query.years and any(y in sentence for y in query.years):
                 score += weights.year
+            if why and _CAUSE.search(sentence):
+                score += weights.cause
             if score > best_score:
                 if len(sentence) > MAX_QUOTE:
                     s, e = _window(sentence, terms)
