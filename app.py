@@ -104,7 +104,6 @@ def build_app(engine, store):
     import pandas as pd
 
     from askerqa.figures import FigureFinder, series, table, to_csv
-    from askerqa.query import parse_question
     from askerqa.render import escape, render_answer, render_error
 
     finder = FigureFinder(engine.passages)
@@ -119,8 +118,7 @@ def build_app(engine, store):
         passage_id = None
         try:
             answer = engine.ask(message)
-            english = parse_question(message).english
-            reply = render_answer(answer, english=english)
+            reply = render_answer(answer)
             passage_id = answer.passage_id if answer.found else None
         except AskerQAError as err:
             reply = render_error(str(err))

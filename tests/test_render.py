@@ -2,10 +2,10 @@ from askerqa.render import NOT_FOUND, escape, mark, render_answer
 from askerqa.types import Answer, Hit, Passage
 
 
-def _answer(found=True, text="Sykefraværet var 9,3 prosent i 2022.", spans=((17, 28),)):
+def _answer(found=True, text="Sykefraværet var 9,3 prosent i 2022.", spans=((17, 28),), english=False):
     p = Passage("L1", "Sykefraværet var 9,3 prosent i 2022. <b>x</b>", "Medarbeidere › Heltidskultur", 54, None,
                 (1, 2), "prose")
-    return Answer("q", text, ("9,3 prosent",), spans, found, 0.9, "L1", (Hit(p, 1.0, 1),))
+    return Answer("q", text, ("9,3 prosent",), spans, found, 0.9, "L1", (Hit(p, 1.0, 1),), english=english)
 
 
 def test_html_and_markdown_in_text_are_shown_not_run():
@@ -31,4 +31,5 @@ def test_not_found_says_so_and_labels_the_closest_passages():
 
 
 def test_english_label():
-    assert "in Norwegian" in render_answer(_answer(), english=True)
+    assert "in Norwegian" in render_answer(_answer(english=True))
+    assert "in Norwegian" not in render_answer(_answer())

@@ -208,44 +208,56 @@ def render_row(context: str, title: str, row: TableRow) -> str:
     return text
 
 
-def ingest(path: Path) -> tuple[list[Block], IngestReport]:
+def _repaired_clean_lines(path: Path, report: IngestReport) -> list[str]:
+    """The first rendering's lines with lost glyphs restored (each repair logged in the report)."""
     raw = path.read_text(encoding="utf-8").split("\n")
-    if raw and raw[-1] == "":
-        raw = raw[:-1]
-    report = IngestReport(total_lines=len(raw))
-    n_clean = clean_rendering(raw)
-    report.clean_lines = n_clean
-    report.dropped_second_rendering = len(raw) - n_clean
-
-    clean = raw[:n_clean]
+    report.total_lines = len(raw)
+    report.clean_lines = clean_rendering(raw)
+    report.dropped_second_rendering = len(raw) - report.clean_lines
+    clean = raw[: report.clean_lines]
     repairer = GlyphRepairer("\n".join(clean))
     repaired: list[str] = []
     for ln, line in enumerate(clean, start=1):
         fixed, reps = repairer.repair(line, ln)
         report.repairs.extend(reps)
         repaired.append(fixed)
+    return repaired
 
-    paras = paragraphs(repaired)
-    report.segments = max((p.segment for p in paras), default=0)
 
-    # Chapter names are the running headers: headings repeated on several pages that start a segment.
-    heading_counts = Counter(_key(p.text) for p in paras if p.role in ("heading", "caption"))
+def _chapters_and_boilerplate(paras: list[Para]) -> tuple[set[str], set[str]]:
+    """Chapter names are running headers: headings on several pages that start a page segment.
+
+    A heading repeated as often that never starts a segment (`Nøkkeltall under utvikling`,
+    `KOMMUNEPLANENS MÅL`) is boilerplate.
+    """
+    counts = Counter(_key(p.text) for p in paras if p.role in ("heading", "caption"))
     first_of_segment: set[str] = set()
-    seen_segments: set[int] = set()
+    seen: set[int] = set()
     for p in paras:
-        if p.segment not in seen_segments:
-            seen_segments.add(p.segment)
+        if p.segment not in seen:
+            seen.add(p.segment)
             first_of_segment.add(_key(p.text))
-    chapters = {k for k, c in heading_counts.items() if c >= 3 and k in first_of_segment}
-    boilerplate = {k for k, c in heading_counts.items() if c >= 3 and k not in first_of_segment}
+    chapters = {k for k, c in counts.items() if c >= 3 and k in first_of_segment}
+    boilerplate = {k for k, c in counts.items() if c >= 3 and k not in first_of_segment}
+    return chapters, boilerplate
 
-    # printed page numbers from footers
+
+def _printed_pages(paras: list[Para]) -> dict[int, int]:
+    """Segment -> the page number printed in its footer (three footers in this report)."""
     printed: dict[int, int] = {}
     for p in paras:
-        if p.role == "footer":
-            m = FOOTER_RE.match(p.lines[0][1].strip())
-            assert m
+        m = FOOTER_RE.match(p.lines[0][1].strip()) if p.role == "footer" else None
+        if m:
             printed[p.segment] = int(m.group("a") or m.group("b"))
+    return printed
+
+
+def ingest(path: Path) -> tuple[list[Block], IngestReport]:
+    report = IngestReport()
+    paras = paragraphs(_repaired_clean_lines(path, report))
+    report.segments = max((p.segment for p in paras), default=0)
+    chapters, boilerplate = _chapters_and_boilerplate(paras)
+    printed = _printed_pages(paras)
 
     ordered: list[Para] = []
     for seg in sorted({p.segment for p in paras}):

@@ -41,7 +41,7 @@ def sources(answer: Answer, limit: int = 3) -> str:
     return "\n".join(items)
 
 
-def render_answer(answer: Answer, english: bool = False) -> str:
+def render_answer(answer: Answer) -> str:
     parts = []
     if answer.notice:
         parts.append(f"*{escape(answer.notice)}*")
@@ -49,7 +49,7 @@ def render_answer(answer: Answer, english: bool = False) -> str:
         cited = next((h.rank for h in answer.hits if h.passage.id == answer.passage_id), None)
         ref = f" [{cited}]" if cited else ""
         parts.append(f"«{mark(answer.text, answer.spans)}»{ref}")
-        if english:
+        if answer.english:
             parts.append("*The quote is in Norwegian, as the report is.*")
         parts.append("**Kilder**\n\n" + sources(answer))
     else:

@@ -158,6 +158,6 @@ class Engine:
             figures, spans, passage_id, text = [], [], None, ""
         answer = Answer(
             question=query.raw, text=text, figures=tuple(figures), spans=tuple(spans), found=found,
-            confidence=round(conf, 4), passage_id=passage_id, hits=hits, notice=query.notice,
+            confidence=round(conf, 4), passage_id=passage_id, hits=hits, notice=query.notice, english=query.english,
         )
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))

@@ -79,3 +79,4 @@ class Answer:
     hits: tuple[Hit, ...] = field(default=())
     latency_ms: float = 0.0
     notice: str = ""  # e.g. the question was cut to the length limit
+    english: bool = False  # asked in English (the quote stays Norwegian)
