@@ -115,6 +115,12 @@ def _lemmas(word: str) -> list[str]:
 
 def expand(question: str) -> str:
     """The question followed by the Norwegian words for the lexicon entries it mentions."""
+    found = translations(question)
+    return f"{question} {' '.join(found)}".strip() if found else question
+
+
+def translations(question: str) -> list[str]:
+    """The Norwegian words of each lexicon entry the question mentions, one string per entry."""
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", question.lower())
     found: list[str] = []
     used = [False] * len(words)
@@ -127,7 +133,7 @@ def expand(question: str) -> str:
                     found.append(LEXICON[variant])
                     used[i : i + size] = [True] * size
                     break
-    return f"{question} {' '.join(dict.fromkeys(found))}".strip() if found else question
+    return list(dict.fromkeys(found))
 
 
 def _variants(phrase: list[str]) -> list[list[str]]:

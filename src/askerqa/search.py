@@ -18,8 +18,8 @@ from . import index as index_mod
 from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, mark_figures, pick_quote
 from .config import Settings
 from .config import settings as default_settings
-from .embedding import load_model
-from .glossary import expand
+from .embedding import build_model, is_built, load_model
+from .glossary import translations
 from .lexical import tokenize
 from .query import Query, parse_question
 from .text import AccentRestorer
@@ -60,6 +60,7 @@ class Engine:
         self._accents = AccentRestorer(self._texts)
         self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
         self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
+        self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
         self._by_passage: dict[int, np.ndarray] = {}
         refs = data.sentence_refs
         for pidx in np.unique(refs[:, 0]):
@@ -72,6 +73,9 @@ class Engine:
         from threadpoolctl import threadpool_limits
 
         settings = settings or default_settings()
+        if settings.model == str(settings.model_dir) and not is_built(settings.model_dir):
+            print("askerqa: bygger den innebygde modellen først (ca. 20 s) …", file=sys.stderr)
+            build_model(settings.model_dir)
         torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
         # numpy's small matrix products gain nothing from BLAS threads, and OpenBLAS threads spinning
         # after each product steal the cores torch needs next: measured p50 28 -> 15 ms per question.
@@ -94,7 +98,20 @@ class Engine:
             return True
         if len(term) >= 5 and term[: max(4, len(term) - 2)] in self._vocab_prefixes:
             return True
+        if len(term) >= 4 and term in self._vocab_suffixes:  # the last part of a compound: `skute` in `polarskute`
+            return True
         return any(term[:k] in self._vocab for k in range(max(4, len(term) - 3), len(term)))
+
+    def _unknown(self, terms: set[str], norwegian: list[str], english: bool) -> int:
+        """Content words of the question the report never uses. For an English question: lexicon entries
+        none of whose Norwegian words the report uses (`property tax` -> `eiendomsskatt`)."""
+        if not english:
+            return sum(not self.is_known(t) for t in terms)
+        return sum(
+            not any(self.is_known(t) for t in tokenize(words) if not t[0].isdigit())
+            for words in norwegian
+            if any(not t[0].isdigit() for t in tokenize(words))
+        )
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
@@ -128,8 +145,9 @@ class Engine:
     def ask(self, question: str, top_k: int = 5) -> Answer:
         started = time.perf_counter()
         query = parse_question(question, self.settings.max_question_chars)
-        if query.english:  # searched as itself plus the Norwegian words of the domain lexicon
-            query = replace(query, text=expand(query.text))
+        norwegian = translations(query.text) if query.english else []
+        if norwegian:  # an English question is searched with the Norwegian words of the domain lexicon
+            query = replace(query, text=f"{query.text} {' '.join(norwegian)}")
         qvec = self.encode_query(self._accents.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
@@ -145,7 +163,7 @@ class Engine:
             top_cosine=float(cosine[top[0]]),
             sentence_cosine=ranking.sentence_best,
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
-            unknown=sum(not self.is_known(t) for t in q_terms),
+            unknown=self._unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
         conf = confidence(signals)
