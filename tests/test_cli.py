@@ -60,3 +60,10 @@ def test_eval_json_runs_on_the_dev_set(tmp_path):
     assert {"all", "figure", "unanswerable"} <= set(table)
     assert 0.0 <= table["all"]["R@5"] <= 1.0
     assert png.stat().st_size > 1000
+
+
+def test_long_question_is_answered_and_the_cut_is_said():
+    r = run("ask", "--stdin", "--json", stdin=("sykefravær 2022 " * 200 + "\n").encode())
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["answer"]["text"]
+    assert "kortet ned" in r.stderr.decode()

@@ -113,6 +113,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.question is None:
             raise BadQuestion("Skriv et spørsmål, for eksempel: askerqa ask \"Hvor høyt var sykefraværet i 2022?\"")
         answer = engine.ask(args.question, top_k=args.top_k)
+        if args.json and answer.notice:  # the JSON contract has no field for it: say it beside
+            print(f"askerqa: merk: {answer.notice}", file=sys.stderr)
         print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
     failed = False
@@ -130,6 +132,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             out = {"question": question, "error": str(exc)} if args.json else f"askerqa: {exc}"
             print(json.dumps(out, ensure_ascii=False) if args.json else out, flush=True)
             continue
+        if args.json and answer.notice:
+            print(f"askerqa: merk: {answer.notice}", file=sys.stderr)
         print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer),
               flush=True)
     return 2 if failed else 0
