@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry
@@ -83,6 +84,24 @@ class NorwegianPage:
         return await self.app(scope, receive, patched)
 
 
+_CSV_DIR = tempfile.TemporaryDirectory(prefix="askerqa-csv-")  # removed when the app exits
+_CSV_KEEP_S = 600  # Gradio copies a returned file into its own cache at once; ours need not live long
+
+
+def _csv_file(text: str) -> str:
+    """Write one search's CSV (with a BOM for spreadsheets) and prune the old ones, so files do not pile up."""
+    folder = Path(_CSV_DIR.name)
+    now = time.time()
+    for old in folder.glob("*/askerqa-tall.csv"):
+        if now - old.stat().st_mtime > _CSV_KEEP_S:
+            old.unlink(missing_ok=True)
+            old.parent.rmdir()
+    sub = Path(tempfile.mkdtemp(dir=folder))  # one folder per search keeps the download name readable
+    path = sub / "askerqa-tall.csv"
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    return str(path)
+
+
 def contact_line(passages) -> str:
     """The kommune's phone, e-mail and address, read from the report's contact block."""
     text = next((p.text for p in passages if "Telefon:" in p.text and "@" in p.text), "")
@@ -140,8 +159,7 @@ def build_app(engine, store):
         rows = finder.search(query or "", None if section in (None, "", "Alle deler") else section)
         headers, body = table(rows)
         frame = pd.DataFrame(body, columns=headers)
-        path = Path(tempfile.mkdtemp(prefix="askerqa-")) / "askerqa-tall.csv"
-        path.write_text("\ufeff" + to_csv(rows), encoding="utf-8")
+        path = _csv_file(to_csv(rows))
         note = f"{len(rows)} treff." if rows else "Ingen treff. Prøv et annet ord, eller velg «Alle deler»."
         return frame, str(path), rows, note, "", None
 

@@ -62,14 +62,29 @@ class Weights:
 class Quote:
     text: str
     passage_index: int
-    hit_rank: int
-    score: float
-    semantic: float
-    coverage: float
 
 
-def _content_terms(text: str) -> set[str]:
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What quote scoring needs of one sentence/row, worked out once when the engine loads."""
+
+    terms: frozenset[str]
+    has_figure: bool  # a number that is not a bare year
+    gives_reason: bool
+
+
+def content_terms(text: str) -> set[str]:
+    """The stemmed words of a text, numbers left out."""
     return {t for t in tokenize(text) if not t[0].isdigit()}
+
+
+def sentence_facts(passages_text: list[str], refs: np.ndarray) -> list[SentenceFacts]:
+    facts = []
+    for pidx, start, end in refs:
+        sentence = passages_text[pidx][start:end]
+        facts.append(SentenceFacts(frozenset(content_terms(sentence)), bool(mark_figures(sentence)[0]),
+                                   bool(_CAUSE.search(sentence))))
+    return facts
 
 
 def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
@@ -82,55 +97,61 @@ def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, in
             cut = text.rfind(" ", s, e)
             e = cut if cut > s else e
         piece = text[s:e]
-        score = len(_content_terms(piece) & terms) + 0.5 * bool(re.search(r"\d", piece))
+        score = len(content_terms(piece) & terms) + 0.5 * bool(re.search(r"\d", piece))
         if score > best_score:
             best, best_score = (s, e), score
     return best
 
 
-def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, text: str):
+def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, facts: list[SentenceFacts]):
     """Each sentence/row of a passage, and each pair of neighbouring sentences that fits in a quote."""
     for k, row in enumerate(rows):
         _, start, end = refs[row]
-        yield int(start), int(end), vectors[row], False
+        yield int(start), int(end), vectors[row], facts[row], False
         if k + 1 < len(rows):
-            _, _, end2 = refs[rows[k + 1]]
+            nxt = rows[k + 1]
+            end2 = refs[nxt][2]
             if end2 - start <= MAX_QUOTE:
-                v = vectors[row] + vectors[rows[k + 1]]
-                yield int(start), int(end2), v / np.linalg.norm(v), True
+                v = vectors[row] + vectors[nxt]
+                a, b = facts[row], facts[nxt]
+                pair = SentenceFacts(a.terms | b.terms, a.has_figure or b.has_figure, a.gives_reason or b.gives_reason)
+                yield int(start), int(end2), v / np.linalg.norm(v), pair, True
 
 
-def pick_quote(query: Query, qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
-               sentence_vectors: np.ndarray, passages_text: list[str], by_passage: dict[int, np.ndarray],
-               weights: Weights = Weights(), depth: int = 5) -> Quote | None:
-    """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim."""
-    terms = _content_terms(query.text)
+def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
+               sentence_vectors: np.ndarray, facts: list[SentenceFacts], passages_text: list[str],
+               by_passage: dict[int, np.ndarray], weights: Weights = Weights(), depth: int = 5) -> Quote | None:
+    """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim.
+
+    `terms` are the question's content words (`content_terms`).
+    """
     why = bool(_WHY.search(query.text))
-    best: Quote | None = None
+    best: tuple[int, int, int] | None = None  # passage, start, end
     best_score = -math.inf
     for rank, pidx in enumerate(hit_indices[:depth]):
         rows = by_passage.get(pidx)
         if rows is None:
             continue
         text = passages_text[pidx]
-        for start, end, vec, pair in _candidates(rows, sentence_refs, sentence_vectors, text):
-            sentence = text[start:end]
-            sim = float(vec @ qvec)
-            coverage = len(terms & _content_terms(sentence)) / len(terms) if terms else 0.0
-            score = sim + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
-            if query.wants_number and mark_figures(sentence)[0]:
+        for start, end, vec, fact, pair in _candidates(rows, sentence_refs, sentence_vectors, facts):
+            coverage = len(terms & fact.terms) / len(terms) if terms else 0.0
+            score = float(vec @ qvec) + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
+            if query.wants_number and fact.has_figure:
                 score += weights.number  # a year is context, not the number asked for
-            if query.years and any(y in sentence for y in query.years):
+            if query.years and any(y in text[start:end] for y in query.years):
                 score += weights.year
-            if why and _CAUSE.search(sentence):
+            if why and fact.gives_reason:
                 score += weights.cause
             if score > best_score:
-                if len(sentence) > MAX_QUOTE:
-                    s, e = _window(sentence, terms)
-                    sentence = sentence[s:e].strip()
-                best_score = score
-                best = Quote(sentence, pidx, rank, score, sim, coverage)
-    return best
+                best_score, best = score, (pidx, start, end)
+    if best is None:
+        return None
+    pidx, start, end = best
+    sentence = passages_text[pidx][start:end]
+    if len(sentence) > MAX_QUOTE:
+        s, e = _window(sentence, terms)
+        sentence = sentence[s:e].strip()
+    return Quote(sentence, pidx)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import index as index_mod
-from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, mark_figures, pick_quote
+from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, content_terms, mark_figures, pick_quote, sentence_facts
 from .config import Settings
 from .config import settings as default_settings
 from .embedding import build_model, is_built, load_model
@@ -61,6 +61,7 @@ class Engine:
         self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
         self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
         self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
+        self._facts = sentence_facts(self._texts, data.sentence_refs)
         self._by_passage: dict[int, np.ndarray] = {}
         refs = data.sentence_refs
         for pidx in np.unique(refs[:, 0]):
@@ -107,11 +108,8 @@ class Engine:
         none of whose Norwegian words the report uses (`property tax` -> `eiendomsskatt`)."""
         if not english:
             return sum(not self.is_known(t) for t in terms)
-        return sum(
-            not any(self.is_known(t) for t in tokenize(words) if not t[0].isdigit())
-            for words in norwegian
-            if any(not t[0].isdigit() for t in tokenize(words))
-        )
+        entries = [content_terms(words) for words in norwegian]
+        return sum(not any(self.is_known(t) for t in entry) for entry in entries if entry)
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
@@ -155,9 +153,9 @@ class Engine:
         top = [int(i) for i in order[: max(top_k, 10)]]
         hits = tuple(Hit(self.data.passages[i], float(fused[i]), r + 1) for r, i in enumerate(top[:top_k]))
 
-        quote = pick_quote(query, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
-                           self._texts, self._by_passage, self.weights)
-        q_terms = {t for t in tokenize(query.text) if not t[0].isdigit()}
+        q_terms = content_terms(query.text)
+        quote = pick_quote(query, q_terms, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
+                           self._facts, self._texts, self._by_passage, self.weights)
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
         signals = Signals(
             top_cosine=float(cosine[top[0]]),
