@@ -32,15 +32,31 @@ EXAMPLES = [
     "How many apprentices does the municipality employ?",
 ]
 CONCURRENCY = 2  # one request per core: the encoder uses both when alone
+# Gradio picks its interface language from the browser (navigator.language) and writes it into
+# <html lang>, so an English browser got lang="en" and English buttons on a bokmål page. This script
+# goes first in <head> (see NorwegianPage), before Gradio's own code reads the browser's language.
+LOCALE_SCRIPT = b"""<script>(() => {
+  const langs = ["nb-NO", "nb"];
+  try {
+    Object.defineProperty(Navigator.prototype, "language", {get: () => langs[0], configurable: true});
+    Object.defineProperty(Navigator.prototype, "languages", {get: () => langs, configurable: true});
+  } catch (e) { /* an old browser keeps its own language; the observer below still fixes lang */ }
+  document.documentElement.setAttribute("lang", "nb");
+})();</script>"""
 # Gradio puts the raw Markdown of each chat message in an aria-label, so a screen reader would read
 # "star star 9,3 prosent star star" and the <details> markup: drop it so the rendered message is read.
+# Gradio's "More tabs" label has no translation; <html lang> stays "nb" whatever sets it.
 HEAD = """<script>
-document.documentElement.setAttribute("lang", "nb");
-new MutationObserver(() => {
+const keepNorwegian = () => {
+  if (document.documentElement.getAttribute("lang") !== "nb") document.documentElement.setAttribute("lang", "nb");
   for (const el of document.querySelectorAll('[data-testid="bot"][aria-label], [data-testid="user"][aria-label]')) {
     el.removeAttribute("aria-label");
   }
-}).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"]});
+  for (const el of document.querySelectorAll('button[aria-label="More tabs"]')) el.setAttribute("aria-label", "Flere faner");
+};
+keepNorwegian();
+new MutationObserver(keepNorwegian).observe(document.documentElement,
+  {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "lang"]});
 </script>"""
 # Accessibility fixes found by axe-core (see tests/test_app.py): the selected tab's orange text had a
 # contrast of 2.8:1; both tabs must fit a 320 px screen instead of hiding one behind a "More tabs" menu.
@@ -58,30 +74,46 @@ details summary { cursor: pointer; text-decoration: underline; }
 
 
 class NorwegianPage:
-    """ASGI middleware: Gradio's page template says `<html lang="en">`; ours is bokmål.
+    """ASGI middleware that makes Gradio's page bokmål before the browser sees it.
 
-    "en" and "nb" have the same length, so the body is edited in place and Content-Length stays right.
-    The script in HEAD is a fallback for a response this cannot edit (e.g. compressed).
+    Gradio's template says `<html lang="en">`; this sets `nb` and puts LOCALE_SCRIPT first in <head>.
+    It sits inside Gradio's compression middleware, so it edits the plain HTML; Content-Length is reset.
     """
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("method") == "HEAD":
             return await self.app(scope, receive, send)
-        is_html = False
+        start: dict | None = None  # the held response start of an HTML page
+        body: list[bytes] = []
 
         async def patched(message):
-            nonlocal is_html
+            nonlocal start
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers") or [])
-                is_html = headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers
-            elif message["type"] == "http.response.body" and is_html:
-                message = {**message, "body": message.get("body", b"").replace(b'lang="en"', b'lang="nb"', 1)}
+                if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                    start = message
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                page = localise_page(b"".join(body))
+                headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
+                await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+                message = {"type": "http.response.body", "body": page}
             await send(message)
 
         return await self.app(scope, receive, patched)
+
+
+def localise_page(html: bytes) -> bytes:
+    """Gradio's page with `<html lang="nb">` and LOCALE_SCRIPT at the top of <head>; other HTML unchanged."""
+    html = html.replace(b'lang="en"', b'lang="nb"', 1)
+    head = html.find(b"<head>")
+    return html if head < 0 else html[: head + 6] + LOCALE_SCRIPT + html[head + 6:]
 
 
 _CSV_DIR = tempfile.TemporaryDirectory(prefix="askerqa-csv-")  # removed when the app exits

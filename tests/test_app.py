@@ -95,8 +95,10 @@ def _ask_by_keyboard(page, question):
 
 
 def test_keyboard_only_question_in_a_real_browser(app, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    # an English browser still gets a bokmål page: Gradio would otherwise follow the browser's language
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="en-US")
     page.goto(app[0])
+    page.wait_for_selector("textarea")
     assert page.evaluate("document.documentElement.lang") == "nb"
     answer = _ask_by_keyboard(page, "Hvor høyt var sykefraværet i 2022?")
     assert "9,3 prosent" in answer.inner_text()
@@ -111,7 +113,7 @@ def test_feedback_vote_is_stored(app, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(app[0])
     _ask_by_keyboard(page, "Hvor mange bibliotek har kommunen?")
-    page.get_by_role("button", name="Like").last.click()
+    page.get_by_role("button", name="Liker", exact=True).last.click()  # Gradio's own bokmål
     page.wait_for_timeout(1500)
     rows = sqlite3.connect(app[1]).execute("SELECT question, passage_id, vote FROM feedback").fetchall()
     assert ("Hvor mange bibliotek har kommunen?", rows[-1][1], 1) == rows[-1] and rows[-1][1]
@@ -124,7 +126,7 @@ def _open_tab(page, name):
     if tab.count() and tab.first.is_visible():
         tab.first.click()
     else:
-        page.get_by_role("button", name="More tabs").click()
+        page.get_by_role("button", name="Flere faner").click()
         page.get_by_role("button", name=name).click()
 
 
