@@ -96,6 +96,14 @@ def test_column_major_table_is_read_column_by_column(passages):
     assert dict(row.table.cells) == {"2019": "99,1 %", "2020": "102,8 %", "2021": "99,0 %", "2022": "97,4 %"}
 
 
+def test_two_line_column_header_names_every_column(passages):
+    # `Endring Endring %` over `2020 2023 fra 2020 fra 2020`: the upper line tops the last two columns
+    row = _row(passages, "Antall årsverk", "VELFERD")
+    assert [tuple(c) for c in row.table.cells] == [
+        ("2020", "1772"), ("2023", "1974"), ("Endring fra 2020", "203"), ("Endring % fra 2020", "11 %")]
+    assert row.section == "Velferd"
+
+
 def test_thousands_groups_stay_one_value(passages):
     row = _row(passages, "Antall innbyggere som er medlem i Den norske kirke")
     assert [v for _, v in row.table.cells] == ["56 693"]
@@ -117,17 +125,36 @@ def test_ids_are_stable_across_runs(corpus_path, passages):
     assert len({p.id for p in passages}) == len(passages)
 
 
+def _section_of(passages, words: str) -> str:
+    return next(p.section for p in passages if words in p.text)
+
+
 def test_sections_and_pages(passages):
     assert any(p.section == "Medarbeidere › Heltidskultur" for p in passages)
-    assert {p.printed_page for p in passages if p.printed_page} >= {76, 82, 97} - {None} or True
+    # boxes of an organisation chart and a table's column header are labels, not sections
+    assert _section_of(passages, "Kommunestyret har 55 medlemmer") == "Organisering og styring › Politisk organisering"
+    assert _section_of(passages, "Det registrerte sykefraværet har økt") == "Medarbeidere › Årsverk, turnover og sykefravær"
+    # a title page repeated at the top of its content page opens a part: not under another chapter
+    assert _section_of(passages, "Tjenesteområde Velferd har 2000 årsverk") == "Velferd"
     assert all(p.page >= 1 for p in passages)
     printed = {p.printed_page for p in passages if p.printed_page is not None}
     assert printed and printed <= {76, 82, 97}
 
 
+def test_short_bullets_form_one_list_with_their_lead_in(passages):
+    lists = [p for p in passages if p.kind == "list" and "fem hovedutvalg:" in p.text]
+    assert len(lists) == 1
+    assert lists[0].text == ("Kommunestyret har opprettet fem hovedutvalg: → Utvalg for oppvekst → Utvalg for velferd"
+                             " → Utvalg for samfunnstjenester → Utvalg for medborgerskap → Utvalg for plan og byggesak")
+    # the lead-in sentence moved to its list: no other passage ends with it
+    assert not any(p.text.endswith("fem hovedutvalg:") for p in passages if p.kind != "list")
+    # bullets that are statements stay passages of their own
+    assert any(p.kind == "bullet" and p.text.startswith("Heltidsutvalget ble opprettet") for p in passages)
+
+
 def test_kinds(passages):
     kinds = {p.kind for p in passages}
-    assert {"prose", "bullet", "table_row", "quote"} <= kinds
+    assert {"prose", "bullet", "list", "table_row", "quote"} <= kinds
     quote = next(p for p in passages if p.kind == "quote")
     assert quote.text.startswith("«") and "Intensjonsavtalen" in quote.text
 

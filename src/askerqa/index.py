@@ -53,8 +53,8 @@ def embed_text(p: Passage) -> str:
 
 
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:
-    """Quotable units of a passage as character spans of its text (a table row is one unit)."""
-    if p.kind == "table_row":
+    """Quotable units of a passage as character spans of its text (a table row or a list is one unit)."""
+    if p.kind in ("table_row", "list"):
         return [(0, len(p.text))]
     spans: list[tuple[int, int]] = []
     pos = 0

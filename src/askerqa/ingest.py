@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells
@@ -231,15 +232,58 @@ def _chapters_and_boilerplate(paras: list[Para]) -> tuple[set[str], set[str]]:
     `KOMMUNEPLANENS MÅL`) is boilerplate.
     """
     counts = Counter(_key(p.text) for p in paras if p.role in ("heading", "caption"))
-    first_of_segment: set[str] = set()
+    segments_started: Counter[str] = Counter()
     seen: set[int] = set()
     for p in paras:
         if p.segment not in seen:
             seen.add(p.segment)
-            first_of_segment.add(_key(p.text))
-    chapters = {k for k, c in counts.items() if c >= 3 and k in first_of_segment}
-    boilerplate = {k for k, c in counts.items() if c >= 3 and k not in first_of_segment}
+            segments_started[_key(p.text)] += 1
+    # a running header tops several pages; a name that tops one page and labels a table elsewhere
+    # (`Oppvekst`) is not a chapter
+    chapters = {k for k, c in counts.items() if c >= 3 and segments_started[k] >= 2}
+    boilerplate = {k for k, c in counts.items() if c >= 3 and not segments_started[k]}
     return chapters, boilerplate
+
+
+def _page_titles(paras: list[Para]) -> dict[str, str]:
+    """Headings printed at the foot of one page and the top of the next: a title page, then its content
+    (`Velferd`, `Administrasjon og ledelse`). They open a part of the report, as a chapter does.
+
+    Returns each spelling's key -> the title as the content page prints it (`Samfunns tjenester`, with
+    its line-break hyphen lost, and `Samfunnstjenester` are one title)."""
+    titles: dict[str, str] = {}
+    for a, b in pairwise(paras):
+        if a.role == b.role == "heading" and b.segment == a.segment + 1 and _loose_key(a.text) == _loose_key(b.text):
+            titles[_key(a.text)] = titles[_key(b.text)] = b.text
+    return titles
+
+
+def _loose_key(text: str) -> str:
+    return re.sub(r"[\s-]+", "", text).lower()
+
+
+def _prose(p: Para) -> bool:
+    """Running text or a list: a sentence's end or six words; not a chart box's label or a number."""
+    return p.role in ("bullet", "quote") or (
+        p.role == "text" and (len(p.text.split()) >= 6 or p.text.rstrip().endswith((".", "!", "?", ":"))))
+
+
+def _opens_section(paras: list[Para], i: int) -> bool:
+    """Whether the heading at i names what follows, rather than labelling a box in a chart.
+
+    A section heading is followed by prose, a list or a chart/table title. An organisation chart's boxes
+    (`Eldreråd`, `Ungdomsråd`) and a table's column header (`Tjenesteområde`) are followed by a number,
+    a fragment or another label, or come right after a fragment of one. Photo credits are layout noise.
+    """
+    seg = paras[i].segment
+    before = [q for q in paras[:i] if q.segment == seg and q.role not in ("credit", "footer")]
+    if before and before[-1].role == "text" and not _prose(before[-1]) and not re.search(r"\d", before[-1].text):
+        return False
+    for q in paras[i + 1 :]:
+        if q.role in ("heading", "credit", "footer"):
+            continue
+        return q.role == "caption" or _prose(q)
+    return False
 
 
 def _printed_pages(paras: list[Para]) -> dict[int, int]:
@@ -257,6 +301,8 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     paras = paragraphs(_repaired_clean_lines(path, report))
     report.segments = max((p.segment for p in paras), default=0)
     chapters, boilerplate = _chapters_and_boilerplate(paras)
+    titles = _page_titles(paras)
+    chapters |= set(titles)
     printed = _printed_pages(paras)
 
     ordered: list[Para] = []
@@ -287,9 +333,14 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             i += 1
             continue
         if p.role in ("heading", "caption") and key in chapters:
+            title = titles.get(key)
+            if title:
+                key = _key(title)
             if key != chapter:
                 chapter, section = key, None
-            if p.role == "heading" or key not in chapter_title:
+            if title:
+                chapter_title[key] = title
+            elif p.role == "heading" or key not in chapter_title:
                 chapter_title[key] = p.text
             i += 1
             continue
@@ -312,7 +363,10 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report)
             continue
         if p.role == "heading":
-            section = p.text
+            if _opens_section(ordered, i):
+                section = p.text
+            else:
+                report.dropped["chart_label"] += 1
             i += 1
             continue
         if p.role == "caption":

@@ -2,7 +2,9 @@
 
 Prose is split into sentences with nltk Punkt (taught Norwegian abbreviations, no download) and packed
 into passages of at most ~120 words and 1,000 characters, never cutting a sentence; a table row, a
-bullet and a quote each stay one passage.
+bullet and a quote each stay one passage. A run of short bullets (names, not sentences) becomes one
+`list` passage with the sentence that leads into it (`... fem hovedutvalg:`), so that "which ..."
+questions can be answered with the whole list.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from .types import Block, Passage
 
 MAX_WORDS = 120
 MAX_CHARS = 1000
+LIST_ITEM_WORDS = 12  # a bullet this short is an item of a list, not a statement of its own
+BULLET = "→"
 SECTION_SEP = " › "
 
 NORWEGIAN_ABBREVIATIONS = {
@@ -127,6 +131,36 @@ def _pack_prose(group: list[Block]) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
+def _is_item(b: Block) -> bool:
+    return b.kind == "bullet" and _words(b.text) <= LIST_ITEM_WORDS and not b.text.rstrip().endswith(".")
+
+
+def _list_run(blocks: list[Block], i: int) -> int:
+    """End index of the run of short bullets starting at i (of one section and page); i if fewer than two."""
+    j = i
+    while (j < len(blocks) and _is_item(blocks[j]) and blocks[j].section == blocks[i].section
+           and blocks[j].page == blocks[i].page):
+        j += 1
+    return j if j - i >= 2 else i
+
+
+def _list_passages(lead: str, items: list[Block]) -> list[tuple[str, list[Block]]]:
+    """`Lead-in: → item → item`, with the report's own arrows and nothing added, packed within the
+    passage limits (a long list continues in a second passage)."""
+    out: list[tuple[str, list[Block]]] = []
+    text, chunk = lead, []
+    for b in items:
+        cand = f"{text} {BULLET} {b.text}".strip()
+        if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+            out.append((text, chunk))
+            text, chunk = f"{BULLET} {b.text}", []
+            cand = text
+        text = cand
+        chunk.append(b)
+    out.append((text, chunk))
+    return out
+
+
 def build_passages(blocks: list[Block]) -> list[Passage]:
     passages: list[Passage] = []
     seen: set[str] = set()
@@ -151,9 +185,27 @@ def build_passages(blocks: list[Block]) -> list[Passage]:
                    and blocks[j].page == b.page):
                 group.append(blocks[j])
                 j += 1
-            for text, lines in _pack_prose(group):
+            packed = _pack_prose(group)
+            end = _list_run(blocks, j)
+            lead = ""
+            if end > j and group[-1].section == blocks[j].section and group[-1].text.rstrip().endswith(":"):
+                # the sentence that leads into a list goes with the list
+                lead = split_sentences(group[-1].text)[-1]
+                text, lines = packed[-1]
+                packed[-1] = (text[: len(text) - len(lead)].rstrip(), lines)
+            for text, lines in packed:
                 add("prose", text, b, lines)
-            i = j
+            if end > j:
+                for n, (text, items) in enumerate(_list_passages(lead, blocks[j:end])):
+                    start_line = group[-1].lines[1] if lead and n == 0 else items[0].lines[0]
+                    add("list", text, items[0], (start_line, items[-1].lines[1]))
+            i = max(j, end)
+            continue
+        end = _list_run(blocks, i)
+        if end > i:
+            for text, items in _list_passages("", blocks[i:end]):
+                add("list", text, items[0], (items[0].lines[0], items[-1].lines[1]))
+            i = end
             continue
         if b.kind == "table_row" or _words(b.text) <= MAX_WORDS and len(b.text) <= MAX_CHARS:
             add(b.kind, b.text, b, b.lines)

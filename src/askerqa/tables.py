@@ -123,6 +123,36 @@ def header_columns(text: str) -> tuple[str, list[str]] | None:
     return m.group("title").strip(), m.group("cols").split()
 
 
+def stacked_header(lines: list[str], n: int) -> list[str] | None:
+    """A two-line column header whose upper line tops only the last columns, e.g. over 4 columns
+    `Endring Endring %` / `2020 2023 fra 2020 fra 2020` -> 2020, 2023, Endring fra 2020, Endring % fra 2020.
+
+    The lower line splits into n pieces that each end in a year; the upper line splits at each repeat
+    of its first word into one piece per lower piece that has words before its year. Anything else: None.
+    """
+    upper, lower = (_tokens(t) for t in lines)
+    pieces: list[list[str]] = [[]]
+    for tok in lower:
+        pieces[-1].append(tok)
+        if re.fullmatch(_YEAR, tok):
+            pieces.append([])
+    if pieces[-1] or len(pieces) - 1 != n:
+        return None
+    pieces = pieces[:-1]
+    topped = [k for k, piece in enumerate(pieces) if len(piece) > 1]
+    tops: list[list[str]] = []
+    for tok in upper:
+        if tok == upper[0] or not tops:
+            tops.append([])
+        tops[-1].append(tok)
+    if not topped or topped != list(range(n - len(topped), n)) or len(tops) != len(topped):
+        return None
+    cols = [" ".join(piece) for piece in pieces]
+    for k, top in zip(topped, tops, strict=True):
+        cols[k] = " ".join(top) + " " + cols[k]
+    return cols
+
+
 @dataclass
 class ParsedRow:
     label: str
@@ -183,6 +213,11 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
         frags = [t for p in label_buf for _, t in p]
         if columns is not None or table.rows or not frags or n < 2:
             return False
+        stacked = stacked_header(frags, n) if len(frags) == 2 else None
+        if stacked:
+            columns = stacked
+            label_buf.clear()
+            return True
         lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
         rest = frags[1:] if lead else frags
         if not rest or len(rest) % n:
