@@ -106,3 +106,9 @@ def test_question_typed_without_aeoeaa_finds_the_same_passage(engine):
     folded = engine.ask("hvor mange moter hadde fellesnemnda")
     assert plain.hits[0].passage.id in [h.passage.id for h in folded.hits[:3]]
     assert "36 møter" in folded.text
+
+
+def test_which_question_gets_the_whole_list(engine):
+    a = engine.ask("Hvilke lovpålagte råd har kommunen?")
+    assert a.text.startswith("Asker kommune har tre lovpålagte råd:")
+    assert all(name in a.text for name in ("Eldrerådet", "Ungdomsrådet", "Råd for personer med funksjonsnedsettelser"))

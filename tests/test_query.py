@@ -44,3 +44,7 @@ def test_question_reading():
     assert parse_question("How many apprentices does the municipality employ?").english
     assert not parse_question("Hvor mange lærlinger har kommunen?").english
     assert not parse_question("Hva er Velferdslab?").wants_number
+    assert parse_question("Hvilke verdier har kommunen?").wants_list
+    assert parse_question("Which schools were built?").wants_list
+    assert not parse_question("Hvilken plassering har Asker i Kommune-NM?").wants_list
+    assert not parse_question("Hvor mange bibliotek har kommunen?").wants_list

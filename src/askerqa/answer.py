@@ -24,6 +24,9 @@ _FIGURE = re.compile(
 _WHY = re.compile(r"\b(hvorfor|why|årsak(en)?|grunnen)\b", re.I)
 _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av|sammenheng med|grunnet|derfor|"
                     r"bakgrunn(en)? for|på bakgrunn av|medført|førte til|henger sammen med|ettersom)\b", re.I)
+# a list of names: `raus, nær, modig og skapende`, `(Sætre, Sydskogen, Torvbråten, Risenga, Hvalstad)`
+_ITEM = r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*){0,2}"
+_ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_ITEM}, ){{3,}}{_ITEM}|(?:→[^→]+){{2,}}")
 _YEARLIKE = re.compile(r"(?:19[89]\d|20[0-4]\d)(?:-(?:19[89]\d|20[0-4]\d))?")
 
 
@@ -50,12 +53,13 @@ def mark_figures(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 class Weights:
     """Answer-selection weights, tuned on the dev set as a whole (see `askerqa eval`)."""
 
-    lexical: float = 0.1
+    lexical: float = 0.2
     rank: float = 0.03
     number: float = 0.06
     year: float = 0.03
     pair: float = 0.01  # a two-sentence quote must beat a single sentence by this much
     cause: float = 0.12  # a "why" question wants a sentence that gives a reason
+    enumeration: float = 0.06  # a "which" question wants a sentence or list that names several things
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class SentenceFacts:
     terms: frozenset[str]
     has_figure: bool  # a number that is not a bare year
     gives_reason: bool
+    enumerates: bool = False
 
 
 def content_terms(text: str) -> set[str]:
@@ -83,8 +88,29 @@ def sentence_facts(passages_text: list[str], refs: np.ndarray) -> list[SentenceF
     for pidx, start, end in refs:
         sentence = passages_text[pidx][start:end]
         facts.append(SentenceFacts(frozenset(content_terms(sentence)), bool(mark_figures(sentence)[0]),
-                                   bool(_CAUSE.search(sentence))))
+                                   bool(_CAUSE.search(sentence)), bool(_ENUMERATION.search(sentence))))
     return facts
+
+
+def term_weights(facts: list[SentenceFacts]) -> dict[str, float]:
+    """Inverse sentence frequency of each word: `fellesnemnda` says more about a sentence than `møter`."""
+    df: dict[str, int] = {}
+    for f in facts:
+        for t in f.terms:
+            df[t] = df.get(t, 0) + 1
+    n = len(facts)
+    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+
+
+def _coverage(terms: set[str], found: frozenset[str], idf: dict[str, float] | None) -> float:
+    """Share of the question's words in a sentence, each word weighted by how rare it is in the report."""
+    if not terms:
+        return 0.0
+    if idf is None:
+        return len(terms & found) / len(terms)
+    top = max(idf.values(), default=1.0)  # a word the report never uses weighs as much as its rarest word
+    total = sum(idf.get(t, top) for t in terms)
+    return sum(idf.get(t, top) for t in terms & found) / total
 
 
 def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
@@ -114,16 +140,18 @@ def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, facts: 
             if end2 - start <= MAX_QUOTE:
                 v = vectors[row] + vectors[nxt]
                 a, b = facts[row], facts[nxt]
-                pair = SentenceFacts(a.terms | b.terms, a.has_figure or b.has_figure, a.gives_reason or b.gives_reason)
+                pair = SentenceFacts(a.terms | b.terms, a.has_figure or b.has_figure, a.gives_reason or b.gives_reason,
+                                     a.enumerates or b.enumerates)
                 yield int(start), int(end2), v / np.linalg.norm(v), pair, True
 
 
 def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
                sentence_vectors: np.ndarray, facts: list[SentenceFacts], passages_text: list[str],
-               by_passage: dict[int, np.ndarray], weights: Weights = Weights(), depth: int = 5) -> Quote | None:
+               by_passage: dict[int, np.ndarray], weights: Weights = Weights(), depth: int = 5,
+               idf: dict[str, float] | None = None) -> Quote | None:
     """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim.
 
-    `terms` are the question's content words (`content_terms`).
+    `terms` are the question's content words (`content_terms`); `idf` (`term_weights`) weighs them.
     """
     why = bool(_WHY.search(query.text))
     best: tuple[int, int, int] | None = None  # passage, start, end
@@ -134,7 +162,7 @@ def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: lis
             continue
         text = passages_text[pidx]
         for start, end, vec, fact, pair in _candidates(rows, sentence_refs, sentence_vectors, facts):
-            coverage = len(terms & fact.terms) / len(terms) if terms else 0.0
+            coverage = _coverage(terms, fact.terms, idf)
             score = float(vec @ qvec) + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
             if query.wants_number and fact.has_figure:
                 score += weights.number  # a year is context, not the number asked for
@@ -142,6 +170,8 @@ def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: lis
                 score += weights.year
             if why and fact.gives_reason:
                 score += weights.cause
+            if query.wants_list and fact.enumerates:
+                score += weights.enumeration
             if score > best_score:
                 best_score, best = score, (pidx, start, end)
     if best is None:

@@ -17,6 +17,8 @@ _QUANTITY = re.compile(
     r"hvilken plassering|how (many|much|high|large|big|long)|what (share|percentage|proportion|rate)|"
     r"rate|percent(age)?|number of)\b"
 )
+# "which schools", "name the values": the answer is a list of names
+_LIST = re.compile(r"^(hvilke|which|nevn|list|name the)\b|\bwhat are the\b")
 _ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "which", "who", "of", "are",
             "was", "were", "in", "municipality", "why", "when", "has", "have", "kept", "rate"}
 
@@ -29,6 +31,7 @@ class Query:
     years: tuple[str, ...]
     wants_number: bool
     english: bool
+    wants_list: bool = False
 
 
 def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
@@ -63,4 +66,5 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
         w in {"hva", "hvor", "hvem", "hvilke", "hvordan", "hvorfor", "og", "er", "har", "kommunen"} for w in words
     )
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
-    return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or bool(years), english)
+    return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or bool(years), english,
+                 wants_list=bool(_LIST.search(folded)))

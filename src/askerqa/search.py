@@ -15,7 +15,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import index as index_mod
-from .answer import FOUND_THRESHOLD, Signals, Weights, confidence, content_terms, mark_figures, pick_quote, sentence_facts
+from .answer import (
+    FOUND_THRESHOLD,
+    Signals,
+    Weights,
+    confidence,
+    content_terms,
+    mark_figures,
+    pick_quote,
+    sentence_facts,
+    term_weights,
+)
 from .config import Settings
 from .config import settings as default_settings
 from .embedding import build_model, is_built, load_model
@@ -62,6 +72,8 @@ class Engine:
         self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
         self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
         self._facts = sentence_facts(self._texts, data.sentence_refs)
+        self._idf = term_weights(self._facts)
+        self.use_idf = True
         self._by_passage: dict[int, np.ndarray] = {}
         refs = data.sentence_refs
         for pidx in np.unique(refs[:, 0]):
@@ -155,7 +167,8 @@ class Engine:
 
         q_terms = content_terms(query.text)
         quote = pick_quote(query, q_terms, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
-                           self._facts, self._texts, self._by_passage, self.weights)
+                           self._facts, self._texts, self._by_passage, self.weights,
+                           idf=self._idf if self.use_idf else None)
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
         signals = Signals(
             top_cosine=float(cosine[top[0]]),
