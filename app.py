@@ -45,7 +45,7 @@ LOCALE_SCRIPT = b"""<script>(() => {
 })();</script>"""
 # Gradio puts the raw Markdown of each chat message in an aria-label, so a screen reader would read
 # "star star 9,3 prosent star star" and the <details> markup: drop it so the rendered message is read.
-# Gradio's "More tabs" label has no translation; <html lang> stays "nb" whatever sets it.
+# Gradio's "More tabs" and "Empty value" labels have no translation; <html lang> stays "nb" whatever sets it.
 HEAD = """<script>
 const keepNorwegian = () => {
   if (document.documentElement.getAttribute("lang") !== "nb") document.documentElement.setAttribute("lang", "nb");
@@ -53,6 +53,11 @@ const keepNorwegian = () => {
     el.removeAttribute("aria-label");
   }
   for (const el of document.querySelectorAll('button[aria-label="More tabs"]')) el.setAttribute("aria-label", "Flere faner");
+  // an empty chart's placeholder: an English aria-label on a plain div, which ARIA does not allow
+  for (const el of document.querySelectorAll('div.empty[aria-label="Empty value"]')) {
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", "Tomt");
+  }
 };
 keepNorwegian();
 new MutationObserver(keepNorwegian).observe(document.documentElement,

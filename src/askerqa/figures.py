@@ -9,12 +9,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .answer import mark_figures
 from .index import sentence_spans
 from .lexical import Lexical
 from .types import Passage
 
+SECTION_WEIGHT = 0.25  # a word in the section's name counts a quarter of one in the row's label
 YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}(?:-(?:19|20)\d{2})?$")
 
 
@@ -39,6 +41,14 @@ def _page(p: Passage) -> str:
     return f"side {p.printed_page}" if p.printed_page else f"sidesegment {p.page}"
 
 
+def _item_spans(text: str) -> list[tuple[int, int]]:
+    """A list passage (`Lead: → item → item`) as its lead and items: each is one row in the finder."""
+    cuts = [m.start() for m in re.finditer("→", text)]
+    bounds = [0, *cuts, len(text)]
+    spans = [(a if text[a] != "→" else a + 2, b) for a, b in pairwise(bounds)]
+    return [(a, len(text[:b].rstrip())) for a, b in spans if text[a:b].strip()]
+
+
 def figure_rows(passages: list[Passage]) -> list[FigureRow]:
     rows: list[FigureRow] = []
     for p in passages:
@@ -48,8 +58,8 @@ def figure_rows(passages: list[Passage]) -> list[FigureRow]:
             other = "; ".join(f"{h}: {v}" if h else v for h, v in t.cells if not YEAR_HEADER.match(h))
             label = f"{t.title}: {t.label}" if t.title and t.title.lower() != "nøkkeltall" else t.label
             rows.append(FigureRow(p.section, label, years, other, t.source, p.id, _page(p)))
-        elif p.kind in ("prose", "bullet", "quote", "table_text"):
-            for start, end in sentence_spans(p):
+        elif p.kind in ("prose", "bullet", "list", "quote", "table_text"):
+            for start, end in _item_spans(p.text) if p.kind == "list" else sentence_spans(p):
                 sentence = p.text[start:end]
                 figures, _ = mark_figures(sentence)
                 if figures:
@@ -60,14 +70,20 @@ def figure_rows(passages: list[Passage]) -> list[FigureRow]:
 class FigureFinder:
     def __init__(self, passages: list[Passage]) -> None:
         self.rows = figure_rows(passages)
-        self.lexical = Lexical.build([f"{r.section} {r.label} {r.source}" for r in self.rows])
+        self.labels = Lexical.build([f"{r.label} {r.source}" for r in self.rows])
+        self.section_words = Lexical.build([r.section for r in self.rows])
         self.sections = sorted({r.section.split(" › ")[0] for r in self.rows if r.section})
 
     def search(self, query: str, section: str | None = None, limit: int = 100) -> list[FigureRow]:
-        """Rows matching the words of `query` (all rows when empty), best first, within a chapter if given."""
+        """Rows matching the words of `query` (all rows when empty), best first, within a chapter if given.
+
+        A word in what a row is (its label and source) counts four times one in its section's name: a
+        search for `sykefravær` gives the sick-leave rows first, then the rest of a section called
+        `Årsverk, turnover og sykefravær`.
+        """
         candidates = range(len(self.rows))
         if query.strip():
-            scores = self.lexical.scores(query)
+            scores = self.labels.scores(query) + SECTION_WEIGHT * self.section_words.scores(query)
             # best match first; a table row before a sentence when they match equally well
             ranked = sorted(candidates, key=lambda i: (-round(float(scores[i]), 6), not self.rows[i].years))
             candidates = [i for i in ranked if scores[i] > 0]
