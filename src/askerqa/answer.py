@@ -92,25 +92,25 @@ def sentence_facts(passages_text: list[str], refs: np.ndarray) -> list[SentenceF
     return facts
 
 
-def term_weights(facts: list[SentenceFacts]) -> dict[str, float]:
+@dataclass(frozen=True)
+class TermWeights:
     """Inverse sentence frequency of each word: `fellesnemnda` says more about a sentence than `møter`."""
+
+    idf: dict[str, float]
+    unseen: float  # a word the report never uses weighs as much as its rarest word
+
+    def of(self, terms: set[str]) -> dict[str, float]:
+        return {t: self.idf.get(t, self.unseen) for t in terms}
+
+
+def term_weights(facts: list[SentenceFacts]) -> TermWeights:
     df: dict[str, int] = {}
     for f in facts:
         for t in f.terms:
             df[t] = df.get(t, 0) + 1
     n = len(facts)
-    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-
-
-def _coverage(terms: set[str], found: frozenset[str], idf: dict[str, float] | None) -> float:
-    """Share of the question's words in a sentence, each word weighted by how rare it is in the report."""
-    if not terms:
-        return 0.0
-    if idf is None:
-        return len(terms & found) / len(terms)
-    top = max(idf.values(), default=1.0)  # a word the report never uses weighs as much as its rarest word
-    total = sum(idf.get(t, top) for t in terms)
-    return sum(idf.get(t, top) for t in terms & found) / total
+    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+    return TermWeights(idf, max(idf.values(), default=1.0))
 
 
 def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
@@ -148,12 +148,14 @@ def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, facts: 
 def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
                sentence_vectors: np.ndarray, facts: list[SentenceFacts], passages_text: list[str],
                by_passage: dict[int, np.ndarray], weights: Weights = Weights(), depth: int = 5,
-               idf: dict[str, float] | None = None) -> Quote | None:
+               idf: TermWeights | None = None) -> Quote | None:
     """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim.
 
     `terms` are the question's content words (`content_terms`); `idf` (`term_weights`) weighs them.
     """
     why = bool(_WHY.search(query.text))
+    weighted = idf.of(terms) if idf is not None else {}
+    total = sum(weighted.values())
     best: tuple[int, int, int] | None = None  # passage, start, end
     best_score = -math.inf
     for rank, pidx in enumerate(hit_indices[:depth]):
@@ -162,7 +164,10 @@ def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: lis
             continue
         text = passages_text[pidx]
         for start, end, vec, fact, pair in _candidates(rows, sentence_refs, sentence_vectors, facts):
-            coverage = _coverage(terms, fact.terms, idf)
+            if weighted:
+                coverage = sum(w for t, w in weighted.items() if t in fact.terms) / total
+            else:
+                coverage = len(terms & fact.terms) / len(terms) if terms else 0.0
             score = float(vec @ qvec) + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
             if query.wants_number and fact.has_figure:
                 score += weights.number  # a year is context, not the number asked for
