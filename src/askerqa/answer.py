@@ -147,14 +147,14 @@ def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, facts: 
 
 def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
                sentence_vectors: np.ndarray, facts: list[SentenceFacts], passages_text: list[str],
-               by_passage: dict[int, np.ndarray], weights: Weights = Weights(), depth: int = 5,
-               idf: TermWeights | None = None) -> Quote | None:
+               by_passage: dict[int, np.ndarray], idf: TermWeights, weights: Weights = Weights(),
+               depth: int = 5) -> Quote | None:
     """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim.
 
     `terms` are the question's content words (`content_terms`); `idf` (`term_weights`) weighs them.
     """
     why = bool(_WHY.search(query.text))
-    weighted = idf.of(terms) if idf is not None else {}
+    weighted = idf.of(terms)
     total = sum(weighted.values())
     best: tuple[int, int, int] | None = None  # passage, start, end
     best_score = -math.inf
@@ -164,10 +164,7 @@ def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: lis
             continue
         text = passages_text[pidx]
         for start, end, vec, fact, pair in _candidates(rows, sentence_refs, sentence_vectors, facts):
-            if weighted:
-                coverage = sum(w for t, w in weighted.items() if t in fact.terms) / total
-            else:
-                coverage = len(terms & fact.terms) / len(terms) if terms else 0.0
+            coverage = sum(w for t, w in weighted.items() if t in fact.terms) / total if total else 0.0
             score = float(vec @ qvec) + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
             if query.wants_number and fact.has_figure:
                 score += weights.number  # a year is context, not the number asked for

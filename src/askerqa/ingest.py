@@ -276,8 +276,9 @@ def _opens_section(paras: list[Para], i: int) -> bool:
     a fragment or another label, or come right after a fragment of one. Photo credits are layout noise.
     """
     seg = paras[i].segment
-    before = [q for q in paras[:i] if q.segment == seg and q.role not in ("credit", "footer")]
-    if before and before[-1].role == "text" and not _prose(before[-1]) and not re.search(r"\d", before[-1].text):
+    prev = next((q for q in reversed(paras[:i]) if q.segment != seg or q.role not in ("credit", "footer")), None)
+    if prev is not None and prev.segment == seg and prev.role == "text" and not _prose(prev) \
+            and not re.search(r"\d", prev.text):
         return False
     for q in paras[i + 1 :]:
         if q.role in ("heading", "credit", "footer"):

@@ -192,7 +192,10 @@ def build_passages(blocks: list[Block]) -> list[Passage]:
                 # the sentence that leads into a list goes with the list
                 lead = split_sentences(group[-1].text)[-1]
                 text, lines = packed[-1]
-                packed[-1] = (text[: len(text) - len(lead)].rstrip(), lines)
+                if text.endswith(lead):
+                    packed[-1] = (text[: len(text) - len(lead)].rstrip(), lines)
+                else:
+                    lead = ""
             for text, lines in packed:
                 add("prose", text, b, lines)
             if end > j:

@@ -73,7 +73,6 @@ class Engine:
         self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
         self._facts = sentence_facts(self._texts, data.sentence_refs)
         self._idf = term_weights(self._facts)
-        self.use_idf = True
         self._by_passage: dict[int, np.ndarray] = {}
         refs = data.sentence_refs
         for pidx in np.unique(refs[:, 0]):
@@ -167,8 +166,7 @@ class Engine:
 
         q_terms = content_terms(query.text)
         quote = pick_quote(query, q_terms, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
-                           self._facts, self._texts, self._by_passage, self.weights,
-                           idf=self._idf if self.use_idf else None)
+                           self._facts, self._texts, self._by_passage, self._idf, self.weights)
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
         signals = Signals(
             top_cosine=float(cosine[top[0]]),
