@@ -9,11 +9,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .answer import mark_figures
 from .index import sentence_spans
 from .lexical import Lexical
+from .passages import list_item_spans
 from .types import Passage
 
 SECTION_WEIGHT = 0.25  # a word in the section's name counts a quarter of one in the row's label
@@ -41,14 +41,6 @@ def _page(p: Passage) -> str:
     return f"side {p.printed_page}" if p.printed_page else f"sidesegment {p.page}"
 
 
-def _item_spans(text: str) -> list[tuple[int, int]]:
-    """A list passage (`Lead: → item → item`) as its lead and items: each is one row in the finder."""
-    cuts = [m.start() for m in re.finditer("→", text)]
-    bounds = [0, *cuts, len(text)]
-    spans = [(a if text[a] != "→" else a + 2, b) for a, b in pairwise(bounds)]
-    return [(a, len(text[:b].rstrip())) for a, b in spans if text[a:b].strip()]
-
-
 def figure_rows(passages: list[Passage]) -> list[FigureRow]:
     rows: list[FigureRow] = []
     for p in passages:
@@ -59,7 +51,7 @@ def figure_rows(passages: list[Passage]) -> list[FigureRow]:
             label = f"{t.title}: {t.label}" if t.title and t.title.lower() != "nøkkeltall" else t.label
             rows.append(FigureRow(p.section, label, years, other, t.source, p.id, _page(p)))
         elif p.kind in ("prose", "bullet", "list", "quote", "table_text"):
-            for start, end in _item_spans(p.text) if p.kind == "list" else sentence_spans(p):
+            for start, end in list_item_spans(p.text) if p.kind == "list" else sentence_spans(p):
                 sentence = p.text[start:end]
                 figures, _ = mark_figures(sentence)
                 if figures:

@@ -16,13 +16,12 @@ from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from .ingest import IngestReport, ingest
+from .ingest import BULLET, IngestReport, ingest
 from .types import Block, Passage
 
 MAX_WORDS = 120
 MAX_CHARS = 1000
 LIST_ITEM_WORDS = 12  # a bullet this short is an item of a list, not a statement of its own
-BULLET = "→"
 SECTION_SEP = " › "
 
 NORWEGIAN_ABBREVIATIONS = {
@@ -159,6 +158,19 @@ def _list_passages(lead: str, items: list[Block]) -> list[tuple[str, list[Block]
         chunk.append(b)
     out.append((text, chunk))
     return out
+
+
+def list_item_spans(text: str) -> list[tuple[int, int]]:
+    """A list passage's lead-in and items (`Lead: → item → item`) as character spans of its text."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(rf"\s*{BULLET}\s*", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
 
 def build_passages(blocks: list[Block]) -> list[Passage]:
