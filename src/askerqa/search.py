@@ -124,7 +124,8 @@ class Engine:
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
-            vec = self.model.encode([text], prompt_name="query", normalize_embeddings=True, convert_to_numpy=True)
+            vec = self.model.encode([text], prompt_name="query", normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=False)  # a bar per question filled an unread stderr pipe
         return np.asarray(vec[0], dtype=np.float32)
 
     def rank(self, query: Query, qvec: np.ndarray) -> Ranking:
