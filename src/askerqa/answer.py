@@ -1,21 +1,38 @@
-"""Hits -> Answer: pick the one sentence or table row that answers, mark its figures, decide found.
+"""Hits -> Answer: pick the sentence or table row that answers, mark its figures, and say how sure.
 
-The quote is always a verbatim slice of a passage (never reworded); figures are marked by character
-spans, never rewritten.
+Two stages, so that evaluation can refit the second on other questions (`askerqa eval --cv`):
+- `analyse` reads the top passages of a ranking and describes every quotable unit (a sentence, a table
+  row, a list, or two neighbouring sentences) by honest signals: similarity to the question, share of
+  the question's words it holds (weighted by rarity), whether it holds the asked year and names, a
+  figure when a quantity is asked, a reason when "why" is asked, an anaphor at its start …
+- `decide` scores the units with a learned linear model (`QuoteModel`), quotes the best one verbatim,
+  reorders the passages by their best unit, and turns a learned confidence into one of three states:
+  found (one quote), uncertain (the two or three best quotes, to check) or not found.
+The models' weights come from `scripts/tune.py` (cross-validated on the shared question sets) and are
+stored with their provenance in `askerqa/data/tuned.json`.
+
+Quotes are always verbatim slices of a passage; figures are marked by character spans, never rewritten.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from .constraints import Constraints, Names, years_in
 from .lexical import tokenize
 from .query import Query
+from .types import Alternative, Answer, Hit, Passage
 
 MAX_QUOTE = 400
+TUNED_PATH = Path(__file__).parent / "data" / "tuned.json"
+Status = Literal["found", "uncertain", "not_found"]
 
 _FIGURE = re.compile(
     r"(?<![\w,.])-?\d{1,3}(?: \d{3})+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr\.?|kWh|år))?"
@@ -28,6 +45,9 @@ _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av
 _ITEM = r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*){0,2}"
 _ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_ITEM}, ){{3,}}{_ITEM}|(?:→[^→]+){{2,}}")
 _YEARLIKE = re.compile(r"(?:19[89]\d|20[0-4]\d)(?:-(?:19[89]\d|20[0-4]\d))?")
+# A sentence that opens by pointing back ("Dette er i tråd med …") does not stand alone.
+_ANAPHOR = re.compile(r"^(dette|det|disse|denne|den|de|dem|her|der|dermed|samtidig|også|i tillegg|videre|"
+                      r"slik|sistnevnte|førstnevnte|tallet|andelen|økningen|nedgangen)\b", re.I)
 
 
 def mark_figures(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -49,47 +69,29 @@ def mark_figures(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return figures, spans
 
 
-@dataclass(frozen=True)
-class Weights:
-    """Answer-selection weights, tuned on the dev set as a whole (see `askerqa eval`)."""
-
-    lexical: float = 0.2
-    rank: float = 0.03
-    number: float = 0.06
-    year: float = 0.03
-    pair: float = 0.01  # a two-sentence quote must beat a single sentence by this much
-    cause: float = 0.12  # a "why" question wants a sentence that gives a reason
-    enumeration: float = 0.06  # a "which" question wants a sentence or list that names several things
-
-
-@dataclass(frozen=True)
-class Quote:
-    text: str
-    passage_index: int
-
-
-@dataclass(frozen=True)
-class SentenceFacts:
-    """What quote scoring needs of one sentence/row, worked out once when the engine loads."""
-
-    terms: frozenset[str]
-    has_figure: bool  # a number that is not a bare year
-    gives_reason: bool
-    enumerates: bool = False
-
-
 def content_terms(text: str) -> set[str]:
     """The stemmed words of a text, numbers left out."""
     return {t for t in tokenize(text) if not t[0].isdigit()}
 
 
-def sentence_facts(passages_text: list[str], refs: np.ndarray) -> list[SentenceFacts]:
-    facts = []
-    for pidx, start, end in refs:
-        sentence = passages_text[pidx][start:end]
-        facts.append(SentenceFacts(frozenset(content_terms(sentence)), bool(mark_figures(sentence)[0]),
-                                   bool(_CAUSE.search(sentence)), bool(_ENUMERATION.search(sentence))))
-    return facts
+@dataclass(frozen=True)
+class UnitFeatures:
+    """What quote scoring needs of one sentence/row, worked out once when the engine loads."""
+
+    terms: frozenset[str]
+    has_figure: bool  # a number that is not a bare year
+    gives_reason: bool
+    enumerates: bool
+    years: frozenset[str]
+    names: frozenset[str]
+    anaphor: bool
+    words: int
+
+
+def unit_features(text: str, names: Names) -> UnitFeatures:
+    return UnitFeatures(frozenset(content_terms(text)), bool(mark_figures(text)[0]), bool(_CAUSE.search(text)),
+                        bool(_ENUMERATION.search(text)), years_in(text), names.in_text(text),
+                        bool(_ANAPHOR.match(text)), len(text.split()))
 
 
 @dataclass(frozen=True)
@@ -102,18 +104,198 @@ class TermWeights:
     def of(self, terms: set[str]) -> dict[str, float]:
         return {t: self.idf.get(t, self.unseen) for t in terms}
 
+    @classmethod
+    def from_units(cls, units: list[UnitFeatures]) -> TermWeights:
+        df: dict[str, int] = {}
+        for u in units:
+            for t in u.terms:
+                df[t] = df.get(t, 0) + 1
+        n = len(units)
+        idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        return cls(idf, max(idf.values(), default=1.0))
 
-def term_weights(facts: list[SentenceFacts]) -> TermWeights:
-    df: dict[str, int] = {}
-    for f in facts:
-        for t in f.terms:
-            df[t] = df.get(t, 0) + 1
-    n = len(facts)
-    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-    return TermWeights(idf, max(idf.values(), default=1.0))
+
+@dataclass
+class Report:
+    """The report as the answer stage reads it: passages, their quotable units and what those hold."""
+
+    passages: list[Passage]
+    refs: np.ndarray  # (n_units, 3): passage index, start, end
+    vectors: np.ndarray  # (n_units, dim), normalised
+    names: Names
+    units: list[UnitFeatures] = field(init=False)
+    idf: TermWeights = field(init=False)
+    by_passage: dict[int, np.ndarray] = field(init=False)
+    passage_terms: list[frozenset[str]] = field(init=False)
+    section_names: list[frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        texts = [p.text for p in self.passages]
+        self.units = [unit_features(texts[p][s:e], self.names) for p, s, e in self.refs]
+        self.idf = TermWeights.from_units(self.units)
+        self.by_passage = {}
+        for pidx in np.unique(self.refs[:, 0]):
+            self.by_passage[int(pidx)] = np.nonzero(self.refs[:, 0] == pidx)[0]
+        self.passage_terms = [frozenset(content_terms(f"{p.section} {p.text}")) for p in self.passages]
+        self.section_names = [self.names.in_text(p.section) for p in self.passages]
 
 
-def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
+# --- analysis: every candidate quote described by signals ------------------------------------------
+
+CANDIDATE_FEATURES = (
+    "cos", "passage_cos", "rank", "lexical", "cover", "passage_cover", "number", "no_number",
+    "year_hit", "year_miss", "year_other", "name_hit", "name_miss", "name_extra", "cause", "enumeration",
+    "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover",
+)
+QUESTION_FEATURES = (
+    "best", "margin", "top_cosine", "sentence_best", "coverage", "unknown", "english",
+    "best_year_miss", "best_name_miss", "best_no_number", "best_cos", "best_cover",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_index: int
+    start: int
+    end: int
+    unit: UnitFeatures
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Question-level signals that do not depend on the chosen quote."""
+
+    top_cosine: float  # dense similarity of the best-ranked passage
+    sentence_best: float  # best similarity of any sentence in the report
+    coverage: float  # share of the question's content words found in the top 3 passages
+    unknown: int  # content words of the question the report never uses
+    english: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    query: Query
+    constraints: Constraints
+    terms: frozenset[str]
+    order: list[int]  # passage indices by fused rank, best first (at least `depth` deep)
+    fused: list[float]  # their fused scores
+    candidates: list[Candidate]
+    features: np.ndarray  # (len(candidates), len(CANDIDATE_FEATURES))
+    signals: Signals
+
+
+def _candidates(report: Report, pidx: int):
+    """Each sentence/row of a passage, and each pair of neighbouring sentences that fits in a quote."""
+    rows = report.by_passage.get(pidx)
+    if rows is None:
+        return
+    for k, row in enumerate(rows):
+        _, start, end = report.refs[row]
+        unit = report.units[row]
+        yield int(start), int(end), report.vectors[row], unit, False
+        if k + 1 < len(rows):
+            nxt = rows[k + 1]
+            end2 = int(report.refs[nxt][2])
+            if end2 - start <= MAX_QUOTE:
+                v = report.vectors[row] + report.vectors[nxt]
+                b = report.units[nxt]
+                pair = UnitFeatures(unit.terms | b.terms, unit.has_figure or b.has_figure,
+                                    unit.gives_reason or b.gives_reason, unit.enumerates or b.enumerates,
+                                    unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words)
+                yield int(start), end2, v / np.linalg.norm(v), pair, True
+
+
+def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.ndarray, order: list[int],
+            fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals, depth: int = 8) -> Analysis:
+    """Describe every candidate quote of the `depth` best passages by the signals in CANDIDATE_FEATURES."""
+    terms = frozenset(content_terms(query.text))
+    weighted = report.idf.of(set(terms))
+    total = sum(weighted.values()) or 1.0
+    why = bool(_WHY.search(query.text))
+    lex_max = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
+    en = float(query.english)
+    cands: list[Candidate] = []
+    rows: list[list[float]] = []
+    for rank, pidx in enumerate(order[:depth]):
+        passage = report.passages[pidx]
+        pcover = sum(w for t, w in weighted.items() if t in report.passage_terms[pidx]) / total
+        section_names = report.section_names[pidx]
+        for start, end, vec, unit, pair in _candidates(report, pidx):
+            cover = sum(w for t, w in weighted.items() if t in unit.terms) / total
+            cos = float(vec @ qvec)
+            years, names = constraints.years, constraints.names
+            has_names = unit.names | section_names
+            year_hit = bool(years & unit.years)
+            rows.append([
+                cos, float(cosine[pidx]), 1.0 / (1 + rank), float(lexical[pidx]) / lex_max, cover, pcover,
+                float(query.wants_number and unit.has_figure), float(query.wants_number and not unit.has_figure),
+                float(year_hit), float(bool(years) and not year_hit), float(bool(years) and not year_hit and bool(unit.years)),
+                float(bool(names & has_names)), float(bool(names) and not names & has_names),
+                float(bool(unit.names - names)), float(why and unit.gives_reason),
+                float(query.wants_list and unit.enumerates), float(pair), float(unit.anaphor),
+                float(unit.words < 6 and passage.kind != "table_row"), float(passage.kind == "table_row"),
+                float(passage.kind == "list"), en * cos, en * cover,
+            ])
+            cands.append(Candidate(pidx, start, end, unit))
+    features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES))
+    return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals)
+
+
+# --- the learned models -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A standardised linear score: ((x - mean) / scale) · coef + intercept (logistic regression's logit)."""
+
+    names: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        z = (np.asarray(x, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return z @ np.asarray(self.coef) + self.intercept
+
+    def to_dict(self) -> dict:
+        return {"names": list(self.names), "coef": list(self.coef), "intercept": self.intercept,
+                "mean": list(self.mean), "scale": list(self.scale)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LinearModel:
+        return cls(tuple(d["names"]), tuple(d["coef"]), float(d["intercept"]), tuple(d["mean"]), tuple(d["scale"]))
+
+
+@dataclass(frozen=True)
+class Models:
+    """Quote scorer, confidence and the two thresholds between the three states."""
+
+    quote: LinearModel
+    confidence: LinearModel
+    found_at: float  # confidence at or above which one quote is shown as the answer
+    uncertain_at: float  # below found_at and at or above this: the best quotes are shown, to check
+
+    def to_dict(self) -> dict:
+        return {"quote": self.quote.to_dict(), "confidence": self.confidence.to_dict(),
+                "found_at": self.found_at, "uncertain_at": self.uncertain_at}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Models:
+        quote, conf = LinearModel.from_dict(d["quote"]), LinearModel.from_dict(d["confidence"])
+        if quote.names != CANDIDATE_FEATURES or conf.names != QUESTION_FEATURES:
+            raise ValueError("the tuned models were fitted on other features: run scripts/tune.py")
+        return cls(quote, conf, float(d["found_at"]), float(d["uncertain_at"]))
+
+    @classmethod
+    def load(cls, path: Path = TUNED_PATH) -> Models:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))["models"])
+
+
+# --- decision ---------------------------------------------------------------------------------------
+
+
+def _window(text: str, terms: frozenset[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
     """For a sentence over the limit: the word-aligned window of `limit` chars with the most query terms."""
     starts = [0] + [m.end() for m in re.finditer(r"[,;:]\s|\s–\s", text)]
     best, best_score = (0, limit), -1.0
@@ -129,87 +311,90 @@ def _window(text: str, terms: set[str], limit: int = MAX_QUOTE) -> tuple[int, in
     return best
 
 
-def _candidates(rows: np.ndarray, refs: np.ndarray, vectors: np.ndarray, facts: list[SentenceFacts]):
-    """Each sentence/row of a passage, and each pair of neighbouring sentences that fits in a quote."""
-    for k, row in enumerate(rows):
-        _, start, end = refs[row]
-        yield int(start), int(end), vectors[row], facts[row], False
-        if k + 1 < len(rows):
-            nxt = rows[k + 1]
-            end2 = refs[nxt][2]
-            if end2 - start <= MAX_QUOTE:
-                v = vectors[row] + vectors[nxt]
-                a, b = facts[row], facts[nxt]
-                pair = SentenceFacts(a.terms | b.terms, a.has_figure or b.has_figure, a.gives_reason or b.gives_reason,
-                                     a.enumerates or b.enumerates)
-                yield int(start), int(end2), v / np.linalg.norm(v), pair, True
+def quote_text(report: Report, cand: Candidate, terms: frozenset[str]) -> str:
+    """The verbatim quote for a candidate: cut to a window when too long; an opening anaphor takes the
+    sentence it points back to when both fit."""
+    text = report.passages[cand.passage_index].text
+    start, end = cand.start, cand.end
+    if cand.unit.anaphor:
+        rows = report.by_passage.get(cand.passage_index, np.empty(0, dtype=np.int64))
+        before = [int(report.refs[r][1]) for r in rows if int(report.refs[r][2]) <= start]
+        if before and end - before[-1] <= MAX_QUOTE:
+            start = before[-1]
+    quote = text[start:end]
+    if len(quote) > MAX_QUOTE:
+        s, e = _window(quote, terms)
+        quote = quote[s:e]
+    return quote.strip()
 
 
-def pick_quote(query: Query, terms: set[str], qvec: np.ndarray, hit_indices: list[int], sentence_refs: np.ndarray,
-               sentence_vectors: np.ndarray, facts: list[SentenceFacts], passages_text: list[str],
-               by_passage: dict[int, np.ndarray], idf: TermWeights, weights: Weights = Weights(),
-               depth: int = 5) -> Quote | None:
-    """Score the sentences/rows (and neighbouring pairs) of the top hits; return the best, verbatim.
-
-    `terms` are the question's content words (`content_terms`); `idf` (`term_weights`) weighs them.
-    """
-    why = bool(_WHY.search(query.text))
-    weighted = idf.of(terms)
-    total = sum(weighted.values())
-    best: tuple[int, int, int] | None = None  # passage, start, end
-    best_score = -math.inf
-    for rank, pidx in enumerate(hit_indices[:depth]):
-        rows = by_passage.get(pidx)
-        if rows is None:
-            continue
-        text = passages_text[pidx]
-        for start, end, vec, fact, pair in _candidates(rows, sentence_refs, sentence_vectors, facts):
-            coverage = sum(w for t, w in weighted.items() if t in fact.terms) / total if total else 0.0
-            score = float(vec @ qvec) + weights.lexical * coverage - weights.rank * rank - weights.pair * pair
-            if query.wants_number and fact.has_figure:
-                score += weights.number  # a year is context, not the number asked for
-            if query.years and any(y in text[start:end] for y in query.years):
-                score += weights.year
-            if why and fact.gives_reason:
-                score += weights.cause
-            if query.wants_list and fact.enumerates:
-                score += weights.enumeration
-            if score > best_score:
-                best_score, best = score, (pidx, start, end)
-    if best is None:
-        return None
-    pidx, start, end = best
-    sentence = passages_text[pidx][start:end]
-    if len(sentence) > MAX_QUOTE:
-        s, e = _window(sentence, terms)
-        sentence = sentence[s:e].strip()
-    return Quote(sentence, pidx)
+def _question_features(a: Analysis, scores: np.ndarray) -> np.ndarray:
+    s = a.signals
+    if not a.candidates:
+        return np.array([-10.0, 0.0, s.top_cosine, s.sentence_best, s.coverage, min(s.unknown, 3),
+                         float(s.english), 0.0, 0.0, 0.0, 0.0, 0.0])
+    b = int(np.argmax(scores))
+    best_passage = a.candidates[b].passage_index
+    others = [sc for c, sc in zip(a.candidates, scores, strict=True) if c.passage_index != best_passage]
+    margin = float(scores[b] - max(others)) if others else 5.0
+    f = dict(zip(CANDIDATE_FEATURES, a.features[b], strict=True))
+    return np.array([float(scores[b]), margin, s.top_cosine, s.sentence_best, s.coverage, min(s.unknown, 3),
+                     float(s.english), f["year_miss"], f["name_miss"], f["no_number"], f["cos"], f["cover"]])
 
 
-@dataclass(frozen=True)
-class Signals:
-    """What `confidence` reads: how well the best passages match the question."""
-
-    top_cosine: float  # dense similarity of the best-ranked passage
-    sentence_cosine: float  # best similarity of any sentence in the report
-    coverage: float  # share of the question's content words found in the top 3 passages
-    unknown: int  # content words of the question the report never uses
-    english: bool
+def status_of(confidence: float, models: Models) -> Status:
+    if confidence >= models.found_at:
+        return "found"
+    return "uncertain" if confidence >= models.uncertain_at else "not_found"
 
 
-def confidence(s: Signals) -> float:
-    """Probability-like confidence that the report answers the question.
-
-    A logistic score whose weights and centre were chosen on the dev set as a whole (a coarse grid,
-    see the closing note of the search-engine issue). An English question is checked through the
-    Norwegian words of the lexicon entries it mentions (`unknown`: entries the report never uses).
-    """
-    if s.english:
-        z = 40.0 * (s.top_cosine - 0.815) - 2.0 * min(s.unknown, 2)
-    else:
-        z = (40.0 * (s.top_cosine - 0.87) + 5.0 * (s.coverage - 0.6) - 1.0 * min(s.unknown, 2)
-             + 30.0 * (s.sentence_cosine - 0.88) + 0.5)
-    return 1.0 / (1.0 + math.exp(-z))
+def _note(a: Analysis, best: Candidate | None, status: Status) -> str:
+    """When the asked year or name is not what the report's best match holds, say so plainly."""
+    if best is None or status == "found":
+        return ""
+    missing_years = sorted(a.constraints.years - best.unit.years)
+    if a.constraints.years and missing_years == sorted(a.constraints.years):
+        held = sorted(best.unit.years)
+        have = f" Nærmeste treff gjelder {', '.join(held)}." if held else ""
+        return f"Rapporten ser ikke ut til å oppgi dette for {', '.join(missing_years)}.{have}"
+    return ""
 
 
-FOUND_THRESHOLD = 0.5
+def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternatives: int = 3) -> Answer:
+    """Choose the quote, order the passages by their best quote, and set status, found and confidence."""
+    scores = models.quote.logit(a.features) if a.candidates else np.empty(0)
+    best_in: dict[int, float] = {}
+    for c, sc in zip(a.candidates, scores, strict=True):
+        best_in[c.passage_index] = max(best_in.get(c.passage_index, -math.inf), float(sc))
+    reranked = sorted(best_in, key=lambda p: -best_in[p])
+    order = reranked + [p for p in a.order if p not in best_in]
+    fused = dict(zip(a.order, a.fused, strict=False))
+    top_k = max(1, min(int(top_k), len(order)))
+    hits = tuple(Hit(report.passages[p], best_in.get(p, fused.get(p, 0.0)), r + 1) for r, p in enumerate(order[:top_k]))
+
+    qx = _question_features(a, scores)
+    conf = float(1.0 / (1.0 + math.exp(-float(models.confidence.logit(qx[None, :])[0]))))
+    best = a.candidates[int(np.argmax(scores))] if a.candidates else None
+    status: Status = status_of(conf, models) if best is not None else "not_found"
+    text, passage_id = "", None
+    alts: list[Alternative] = []
+    if best is not None:
+        text = quote_text(report, best, a.terms)
+        passage_id = report.passages[best.passage_index].id
+        if status == "uncertain":
+            seen: set[int] = set()
+            for i in np.argsort(-scores, kind="stable"):
+                c = a.candidates[int(i)]
+                if c.passage_index in seen:
+                    continue
+                seen.add(c.passage_index)
+                alt = quote_text(report, c, a.terms)
+                figures, spans = mark_figures(alt)
+                alts.append(Alternative(alt, report.passages[c.passage_index].id, tuple(figures), tuple(spans)))
+                if len(alts) == alternatives:
+                    break
+    figures, spans = mark_figures(text)
+    return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
+                  found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
+                  notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
+                  note=_note(a, best, status))

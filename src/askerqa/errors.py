@@ -15,3 +15,7 @@ class IndexNotReady(AskerQAError):
 
 class ModelError(AskerQAError):
     """The embedding model cannot be built or loaded."""
+
+
+class BadGoldFile(AskerQAError):
+    """A gold question file for `askerqa eval` has a line the matching rule cannot use."""

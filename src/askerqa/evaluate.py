@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import BadGoldFile
 from .text import match_normalise, satisfies
 from .types import Answer, Passage
 
@@ -23,15 +24,59 @@ class Question:
     evidence: list[list[str]]
     figures: list[str]
     answerable: bool
+    context: list[str] = field(default_factory=list)  # earlier questions of the conversation, oldest first
+
+
+def _check(d: object, where: str) -> Question:
+    """One gold line, validated: a clear Norwegian reason for anything the matching rule cannot use."""
+    if not isinstance(d, dict):
+        raise BadGoldFile(f"{where}: linjen er ikke et JSON-objekt.")
+    for key in ("id", "question"):
+        if not isinstance(d.get(key), str) or not d[key].strip():
+            raise BadGoldFile(f"{where}: feltet «{key}» mangler eller er ikke tekst.")
+    answerable = d.get("answerable", True)
+    if not isinstance(answerable, bool):
+        raise BadGoldFile(f"{where}: «answerable» må være true eller false.")
+    evidence = d.get("evidence", [])
+    if not isinstance(evidence, list) or not all(
+        isinstance(alt, list) and alt and all(isinstance(s, str) and s for s in alt) for alt in evidence
+    ):
+        raise BadGoldFile(f"{where}: «evidence» må være en liste av alternativer, hvert en liste av tekster "
+                          '(f.eks. [["sykefravær", "9,3"]]).')
+    if answerable and not evidence:
+        raise BadGoldFile(f"{where}: et besvarbart spørsmål må ha «evidence».")
+    figures = d.get("figures", [])
+    context = d.get("context", [])
+    if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
+        raise BadGoldFile(f"{where}: «figures» må være en liste av tekster.")
+    if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        raise BadGoldFile(f"{where}: «context» må være en liste av tidligere spørsmål.")
+    kind = d.get("type", "")
+    return Question(d["id"], kind if isinstance(kind, str) else "", d["question"], evidence, figures, answerable, context)
 
 
 def load_questions(path: Path) -> list[Question]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    """Read a gold file; raise BadGoldFile naming the file, line and problem."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadGoldFile(f"Kan ikke lese spørsmålsfilen {path}: {exc.__class__.__name__}.") from None
+    out, ids = [], set()
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, linje {n}"
+        try:
             d = json.loads(line)
-            out.append(Question(d["id"], d.get("type", ""), d["question"], d.get("evidence", []),
-                                d.get("figures", []), bool(d.get("answerable", True))))
+        except ValueError:
+            raise BadGoldFile(f"{where}: linjen er ikke gyldig JSON.") from None
+        q = _check(d, where)
+        if q.id in ids:
+            raise BadGoldFile(f"{where}: id «{q.id}» finnes allerede tidligere i filen.")
+        ids.add(q.id)
+        out.append(q)
+    if not out:
+        raise BadGoldFile(f"{path}: filen har ingen spørsmål.")
     return out
 
 
@@ -51,6 +96,10 @@ class Result:
         return satisfies(self.answer.text, self.question.evidence, ANSWER_LIMIT)
 
     @property
+    def right(self) -> bool:
+        return self.question.answerable and self.answer_ok
+
+    @property
     def figure_ok(self) -> bool:
         if not self.ranked:
             return False
@@ -58,14 +107,23 @@ class Result:
         return all(match_normalise(f) in top for f in self.question.figures)
 
 
+def result(q: Question, answer: Answer, depth: int = 10) -> Result:
+    ranked = [h.passage for h in answer.hits[:depth]]
+    hits = [r for r, p in enumerate(ranked, start=1) if q.answerable and satisfies(p.text, q.evidence, PASSAGE_LIMIT)]
+    return Result(q, answer, ranked, hits)
+
+
+def analyse_all(engine, questions: list[Question]) -> list:
+    """The engine's analysis of every question (a follow-up read with its context), for `decide` or tuning."""
+    return [engine.analyse(q.question, context=q.context) for q in questions]
+
+
 def run(engine, questions: list[Question], depth: int = 10) -> list[Result]:
-    results = []
-    for q in questions:
-        answer = engine.ask(q.question, top_k=depth)
-        ranked = [h.passage for h in answer.hits[:depth]]
-        hits = [r for r, p in enumerate(ranked, start=1) if q.answerable and satisfies(p.text, q.evidence, PASSAGE_LIMIT)]
-        results.append(Result(q, answer, ranked, hits))
-    return results
+    from .answer import decide
+
+    analyses = analyse_all(engine, questions)
+    return [result(q, decide(engine.report, a, engine.models, top_k=depth), depth)
+            for q, a in zip(questions, analyses, strict=True)]
 
 
 def _ir_metrics(results: list[Result], all_passages: list[Passage]) -> dict[str, float]:
@@ -105,11 +163,30 @@ def summarise(results: list[Result], all_passages: list[Passage]) -> dict[str, d
             row["Answer"] = sum(r.answer_ok for r in answerable) / len(answerable)
             row["Figure@1"] = sum(r.figure_ok for r in answerable) / len(answerable)
         row["Abstain"] = sum(r.answer.found == r.question.answerable for r in rs) / len(rs)
+        # the two errors a citizen feels, over all questions: a wrong quote shown as the answer, and a right
+        # one withheld ("not found"; an uncertain answer shows its quote among the possible answers)
+        row["FoundWrong"] = sum(r.answer.found and not r.right for r in rs) / len(rs)
+        row["HiddenRight"] = sum(r.answer.status == "not_found" and r.right for r in rs) / len(rs)
+        row["Uncertain"] = sum(r.answer.status == "uncertain" for r in rs) / len(rs)
         table[name] = row
     return table
 
 
-COLUMNS = ["n", "R@1", "R@3", "R@5", "R@10", "MRR@10", "nDCG@10", "Answer", "Figure@1", "Abstain"]
+COLUMNS = ["n", "R@1", "R@3", "R@5", "R@10", "MRR@10", "nDCG@10", "Answer", "Figure@1", "Abstain", "FoundWrong",
+           "HiddenRight", "Uncertain"]
+
+
+def mean_tables(tables: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """The mean of each metric over folds (a type absent from a fold does not count there); n is summed."""
+    out: dict[str, dict[str, float]] = {}
+    for name in {k for t in tables for k in t}:
+        rows = [t[name] for t in tables if name in t]
+        out[name] = {"n": sum(r["n"] for r in rows)}
+        for col in COLUMNS[1:]:
+            vals = [r[col] for r in rows if col in r]
+            if vals:
+                out[name][col] = sum(vals) / len(vals)
+    return out
 
 
 def format_table(table: dict[str, dict[str, float]]) -> str:
@@ -143,3 +220,18 @@ def plot(table: dict[str, dict[str, float]], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def cross_validate(engine, questions: list[Question], analyses: list, k: int = 5, seed: int = 0,
+                   hyper=None) -> tuple[dict[str, dict[str, float]], list[Result]]:
+    """K-fold cross-validation by question: each fold answered by models fitted on the others.
+
+    Returns the mean over held-out folds of every metric, and the held-out results themselves.
+    """
+    from .learn import Gold, Hyper, cross_validated_answers
+
+    golds = [Gold(q.evidence, q.answerable) for q in questions]
+    answers, parts = cross_validated_answers(engine.report, analyses, golds, k, seed, hyper or Hyper())
+    results = [result(q, a) for q, a in zip(questions, answers, strict=True)]
+    tables = [summarise([results[i] for i in part], engine.passages) for part in parts]
+    return mean_tables(tables), results

@@ -10,30 +10,22 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import index as index_mod
-from .answer import (
-    FOUND_THRESHOLD,
-    Signals,
-    Weights,
-    confidence,
-    content_terms,
-    mark_figures,
-    pick_quote,
-    sentence_facts,
-    term_weights,
-)
+from .answer import Analysis, Models, Report, Signals, analyse, content_terms, decide
 from .config import Settings
 from .config import settings as default_settings
+from .constraints import Names, constraints_of
 from .embedding import build_model, is_built, load_model
 from .glossary import translations
 from .lexical import tokenize
 from .query import Query, parse_question
 from .text import AccentRestorer
-from .types import Answer, Hit, Passage
+from .types import Answer, Passage
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,7 @@ class Ranking:
     fused: np.ndarray  # fused score per passage
     cosine: np.ndarray  # dense cosine per passage
     sentence_best: float  # best cosine of any single sentence/row
+    lexical: np.ndarray  # BM25 score per passage
 
 
 class Engine:
@@ -63,7 +56,7 @@ class Engine:
         self.model = model
         self.settings = settings
         self.fusion = Fusion()
-        self.weights = Weights()
+        self._models: Models | None = None
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
@@ -71,12 +64,7 @@ class Engine:
         self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
         self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
         self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
-        self._facts = sentence_facts(self._texts, data.sentence_refs)
-        self._idf = term_weights(self._facts)
-        self._by_passage: dict[int, np.ndarray] = {}
-        refs = data.sentence_refs
-        for pidx in np.unique(refs[:, 0]):
-            self._by_passage[int(pidx)] = np.nonzero(refs[:, 0] == pidx)[0]
+        self.report = Report(data.passages, data.sentence_refs, data.sentence_vectors, Names.from_texts(self._texts))
 
     @classmethod
     def load(cls, settings: Settings | None = None, build_if_stale: bool = True) -> Engine:
@@ -150,10 +138,20 @@ class Engine:
             lex_order = lex_order[lex[lex_order] > 0]
             fused[lex_order] += f.lexical / (f.k + np.arange(1, len(lex_order) + 1))
         order = np.argsort(-fused, kind="stable")
-        return Ranking(order, fused, cosine, float(sent.max()) if len(sent) else 0.0)
+        return Ranking(order, fused, cosine, float(sent.max()) if len(sent) else 0.0, lex)
 
-    def ask(self, question: str, top_k: int = 5) -> Answer:
-        started = time.perf_counter()
+    @property
+    def models(self) -> Models:
+        """The tuned quote and confidence models (askerqa/data/tuned.json, written by scripts/tune.py)."""
+        if self._models is None:
+            self._models = Models.load()
+        return self._models
+
+    def analyse(self, question: str, context: Sequence[str] | None = None) -> Analysis:
+        """Search and describe every candidate quote; `decide` turns this into an Answer.
+
+        `context`: the earlier questions of the conversation, oldest first (a follow-up is read with them).
+        """
         query = parse_question(question, self.settings.max_question_chars)
         norwegian = translations(query.text) if query.english else []
         if norwegian:  # an English question is searched with the Norwegian words of the domain lexicon
@@ -161,31 +159,21 @@ class Engine:
         qvec = self.encode_query(self._accents.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
-        top_k = max(1, min(int(top_k), len(order)))
-        top = [int(i) for i in order[: max(top_k, 10)]]
-        hits = tuple(Hit(self.data.passages[i], float(fused[i]), r + 1) for r, i in enumerate(top[:top_k]))
-
+        top = [int(i) for i in order[:20]]
         q_terms = content_terms(query.text)
-        quote = pick_quote(query, q_terms, qvec, top, self.data.sentence_refs, self.data.sentence_vectors,
-                           self._facts, self._texts, self._by_passage, self._idf, self.weights)
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
         signals = Signals(
             top_cosine=float(cosine[top[0]]),
-            sentence_cosine=ranking.sentence_best,
+            sentence_best=ranking.sentence_best,
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
             unknown=self._unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
-        conf = confidence(signals)
-        found = quote is not None and conf >= FOUND_THRESHOLD
-        if quote is not None:
-            figures, spans = mark_figures(quote.text)
-            passage_id = self.data.passages[quote.passage_index].id
-            text = quote.text
-        else:
-            figures, spans, passage_id, text = [], [], None, ""
-        answer = Answer(
-            question=query.raw, text=text, figures=tuple(figures), spans=tuple(spans), found=found,
-            confidence=round(conf, 4), passage_id=passage_id, hits=hits, notice=query.notice, english=query.english,
-        )
+        constraints = constraints_of(self._accents.restore(query.raw), self.report.names)
+        return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
+                       ranking.lexical, signals)
+
+    def ask(self, question: str, top_k: int = 5, context: Sequence[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        answer = decide(self.report, self.analyse(question, context), self.models, top_k=top_k)
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))

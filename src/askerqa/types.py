@@ -68,6 +68,16 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A possible answer shown when the engine is unsure: a verbatim quote to check against its source."""
+
+    text: str
+    passage_id: str
+    figures: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str  # verbatim quote from the report ("" when nothing is found)
@@ -80,3 +90,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str = ""  # e.g. the question was cut to the length limit
     english: bool = False  # asked in English (the quote stays Norwegian)
+    status: str = "not_found"  # found | uncertain | not_found (`found` is status == "found")
+    alternatives: tuple[Alternative, ...] = ()  # when uncertain: the best quotes from different passages
+    note: str = ""  # e.g. the report has the topic but not the asked year
+    interpreted: str = ""  # the standalone question that was searched (a follow-up read with its context)

@@ -1,0 +1,87 @@
+#!/usr/bin/env python
+"""Reproduce every tuned constant of the answer stage and record where it came from.
+
+    python scripts/tune.py [--k 5] [--seed 0] [--sets eval/dev.jsonl eval/extra.jsonl …]
+
+Asks the engine every question of the shared gold sets (analysis only: the signals of every candidate
+quote), then, for each setting of the models' regularisation, runs K-fold cross-validation by question
+(fixed seed) and picks the setting with the best held-out utility. The final models are fitted on all the
+questions and written to src/askerqa/data/tuned.json with the data (file names and sha256), the folds,
+every setting tried with its cross-validated metrics, and the fit on all data beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from askerqa import Engine
+from askerqa.answer import TUNED_PATH, decide
+from askerqa.evaluate import analyse_all, cross_validate, load_questions, result, summarise
+from askerqa.learn import WRONG_COST, Gold, Hyper, fit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl"]
+GRID = [Hyper(q, c) for q in (0.03, 0.1, 0.3, 1.0, 3.0) for c in (0.1, 0.3, 1.0)]
+KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain")
+
+
+def utility(row: dict[str, float]) -> float:
+    """What a citizen gets, per question: right answers, minus confident wrong ones (WRONG_COST each) and
+    right ones hidden. The same trade-off the thresholds are chosen by."""
+    return row["Answer"] * (1 - 0) - WRONG_COST * row["FoundWrong"] - row["HiddenRight"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sets", nargs="+", default=DEFAULT_SETS)
+    parser.add_argument("--out", type=Path, default=TUNED_PATH)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    engine = Engine.load()
+    questions = [q for name in args.sets for q in load_questions(ROOT / name)]
+    analyses = analyse_all(engine, questions)
+    tried = []
+    for hyper in GRID:
+        table, _ = cross_validate(engine, questions, analyses, args.k, args.seed, hyper)
+        row = {m: round(table["all"][m], 4) for m in KEEP}
+        tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "cv": row,
+                      "utility": round(utility(table["all"]), 4)})
+        print(f"C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
+              " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
+    best = max(tried, key=lambda t: t["utility"])
+    hyper = Hyper(best["quote_c"], best["confidence_c"])
+    golds = [Gold(q.evidence, q.answerable) for q in questions]
+    models = fit(engine.report, analyses, golds, hyper)
+    fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
+                                                                                        strict=True)], engine.passages)
+    record = {
+        "about": "Weights of the answer stage (askerqa.answer); regenerate with `python scripts/tune.py`.",
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data": [{"file": name, "sha256": hashlib.sha256((ROOT / name).read_bytes()).hexdigest()} for name in args.sets],
+        "questions": len(questions),
+        "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
+        "folds": {"k": args.k, "seed": args.seed, "by": "question, numpy default_rng(seed).permutation"},
+        "selection": f"highest cross-validated utility = Answer - {WRONG_COST} x FoundWrong - HiddenRight",
+        "tried": tried,
+        "chosen": best,
+        "fit_on_all": {m: round(fitted["all"][m], 4) for m in KEEP},
+        "seconds": round(time.perf_counter() - started, 1),
+        "models": models.to_dict(),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"chosen: {best}\nfit on all: {record['fit_on_all']}\nwritten: {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""What a question pins down that its answer must carry: years and names (places, bodies, groups).
+
+"Sykefraværet i 2021" wants a sentence or row that holds 2021; "turnover i Bærum" wants one about Bærum.
+A quote that carries another year or place but not the asked one answers a different question, however
+similar it reads. Names are the report's own proper nouns (words it writes capitalised inside sentences),
+so any place or body the report mentions is recognised, typed with or without capitals and æøå.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .text import fold
+
+YEAR = re.compile(r"(?<![\d,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
+_WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
+# The report is about Asker kommune: naming it constrains nothing.
+_DEFAULT_NAMES = {"asker", "askers"}
+
+
+def years_in(text: str) -> frozenset[str]:
+    """Four-digit years 1980–2049 printed in a text (`2020-2023` gives both ends)."""
+    return frozenset(YEAR.findall(text))
+
+
+@dataclass(frozen=True)
+class Names:
+    """The report's proper nouns, folded (`baerum` matches `Bærum`)."""
+
+    folded: frozenset[str]
+
+    @classmethod
+    def from_texts(cls, texts: list[str]) -> Names:
+        capital: Counter[str] = Counter()
+        lower: Counter[str] = Counter()
+        for text in texts:
+            for sentence in re.split(r"(?<=[.!?:])\s+|\n|→|:", text):
+                words = _WORD.findall(sentence)
+                for i, w in enumerate(words):
+                    if i == 0 or w.isupper():  # a sentence start or a heading in capitals says nothing
+                        continue
+                    (capital if w[0].isupper() else lower)[fold(w)] += 1
+        names = {w for w, n in capital.items() if n >= 1 and lower[w] == 0 and len(w) >= 3}
+        return cls(frozenset(names - _DEFAULT_NAMES))
+
+    def in_text(self, text: str) -> frozenset[str]:
+        return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w in self.folded)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    years: frozenset[str]
+    names: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.names)
+
+
+def constraints_of(question: str, names: Names) -> Constraints:
+    return Constraints(years_in(question), names.in_text(question))

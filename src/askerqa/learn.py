@@ -1,0 +1,134 @@
+"""Fit the answer stage's models on gold questions, and cross-validate them.
+
+- Quote model: logistic regression over every candidate quote of every answerable question; a candidate is
+  positive when its quote satisfies the question's evidence (the gold matching rule). The answer is the
+  candidate with the highest score, so the model learns which signals mark a quote that answers.
+- Confidence model: logistic regression over questions; positive when the chosen quote is right (an
+  unanswerable question is never right). Its inputs are the chosen quote's score, its margin over the best
+  quote of another passage, and question-level signals (how well the report covers the question's words …).
+- Thresholds: `found_at` maximises a utility in which a confident wrong answer costs `WRONG_COST` times what
+  a right answer shown as found gains, and a right answer hidden costs one; `uncertain_at` keeps showing
+  candidates while it shows more right alternatives than wrong ones.
+
+Used by `scripts/tune.py` (writes askerqa/data/tuned.json) and `askerqa eval --cv K`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .answer import (
+    CANDIDATE_FEATURES,
+    QUESTION_FEATURES,
+    Analysis,
+    LinearModel,
+    Models,
+    Report,
+    _question_features,
+    decide,
+    quote_text,
+)
+from .text import satisfies
+
+WRONG_COST = 4.0  # a confident wrong figure is the worst outcome: worse than "not found"
+ANSWER_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Gold:
+    evidence: list[list[str]]
+    answerable: bool
+
+
+def candidate_labels(report: Report, a: Analysis, gold: Gold) -> np.ndarray:
+    if not gold.answerable:
+        return np.zeros(len(a.candidates), dtype=bool)
+    return np.array([satisfies(quote_text(report, c, a.terms), gold.evidence, ANSWER_LIMIT) for c in a.candidates],
+                    dtype=bool)
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    if y.all() or not y.any():  # one class only: a flat model (cannot separate anything)
+        return LinearModel(names, tuple(0.0 for _ in names), 5.0 if y.all() else -5.0, tuple(mean), tuple(scale))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = LogisticRegression(C=c, max_iter=2000)
+        clf.fit(z, y)
+    return LinearModel(names, tuple(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]), tuple(mean), tuple(scale))
+
+
+@dataclass(frozen=True)
+class Hyper:
+    quote_c: float = 1.0
+    confidence_c: float = 1.0
+
+
+def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hyper = Hyper(),
+        labels: list[np.ndarray] | None = None) -> Models:
+    labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
+    xs = [a.features for a, g in zip(analyses, golds, strict=True) if g.answerable and len(a.candidates)]
+    ys = [lab for a, g, lab in zip(analyses, golds, labels, strict=True) if g.answerable and len(a.candidates)]
+    quote = _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c)
+
+    qx, right = [], []
+    for a, lab in zip(analyses, labels, strict=True):
+        scores = quote.logit(a.features) if a.candidates else np.empty(0)
+        qx.append(_question_features(a, scores))
+        right.append(bool(len(scores)) and bool(lab[int(np.argmax(scores))]))
+    qx_arr, right_arr = np.vstack(qx), np.array(right)
+    conf = _fit_logistic(qx_arr, right_arr, QUESTION_FEATURES, hyper.confidence_c)
+    p = 1.0 / (1.0 + np.exp(-conf.logit(qx_arr)))
+    found_at = _found_threshold(p, right_arr)
+    alt_right = np.array([bool(lab.any()) for lab in labels])  # some candidate is right: worth showing to check
+    uncertain_at = _uncertain_threshold(p, alt_right, found_at)
+    return Models(quote, conf, found_at, uncertain_at)
+
+
+def _found_threshold(p: np.ndarray, right: np.ndarray) -> float:
+    best_t, best_u = 1.0, -np.inf
+    for t in np.unique(np.concatenate([p, [1.0]])):
+        shown = p >= t
+        u = right[shown].sum() - WRONG_COST * (~right[shown]).sum() - right[~shown].sum()
+        if u > best_u:
+            best_t, best_u = float(t), u
+    return best_t
+
+
+def _uncertain_threshold(p: np.ndarray, alt_right: np.ndarray, found_at: float) -> float:
+    below = p < found_at
+    best_t, best_u = found_at, 0.0
+    for t in np.unique(p[below]):
+        band = below & (p >= t)
+        u = alt_right[band].sum() - (~alt_right[band]).sum()
+        if u > best_u:
+            best_t, best_u = float(t), u
+    return best_t
+
+
+def folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:
+    """K folds of question indices, shuffled with a fixed seed (folds by question)."""
+    idx = np.random.default_rng(seed).permutation(n)
+    return [np.sort(f) for f in np.array_split(idx, k)]
+
+
+def cross_validated_answers(report: Report, analyses: list[Analysis], golds: list[Gold], k: int = 5, seed: int = 0,
+                            hyper: Hyper = Hyper(), top_k: int = 10) -> tuple[list, list[np.ndarray]]:
+    """Each question answered by models fitted on the other folds. Returns (answers, folds)."""
+    labels = [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
+    answers: list = [None] * len(analyses)
+    parts = folds(len(analyses), k, seed)
+    for test in parts:
+        train = np.setdiff1d(np.arange(len(analyses)), test)
+        models = fit(report, [analyses[i] for i in train], [golds[i] for i in train], hyper, [labels[i] for i in train])
+        for i in test:
+            answers[i] = decide(report, analyses[i], models, top_k=top_k)
+    return answers, parts
