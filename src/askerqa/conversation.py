@@ -262,7 +262,8 @@ def _resolve(text: str, topic: _Topic | None, known: Known | None) -> _Topic:
     rest = _MARKER.sub("", text, count=1).strip()
     words = _words(_strip_relative(rest))
     if _WHY.match(text) and not _content(words):
-        return _Topic(_why(topic.text, english), topic.noun)
+        # `Hvorfor var det slik i 2020?`: the year (place, group) the turn names holds first
+        return _Topic(_why(_fill_slots(rest, topic.text, english), english), topic.noun)
     asks = bool(re.match(r"^(?:hv|what|how|which|who|when|where|is|are|was|were|er|var|har|finnes)", rest, re.I))
     if _content(words) or asks and _content(words, groups=True) or _refers_back(words) and _has_frame(rest):
         return _with_frame(rest, topic, known)
@@ -348,7 +349,10 @@ def _with_frame(rest: str, topic: _Topic, known: Known | None) -> _Topic:
     if not substituted:
         m = _SUBJECT.match(topic.text)
         if m:
-            out, n = re.subn(r"\b(?:det|dette|den|it|this|that)\b", m.group(2), out, count=1, flags=re.I)
+            subject = m.group(2)
+            if _YEAR_SPAN.search(rest):  # `Var det høyere i 2020?`: the turn's year, not the topic's
+                subject = _PREP_YEAR.sub("", subject).strip() or subject
+            out, n = re.subn(r"\b(?:det|dette|den|it|this|that)\b", lambda _: subject, out, count=1, flags=re.I)
             substituted = bool(n)
     if substituted:
         out = _carry(out, topic.text)
