@@ -23,7 +23,7 @@ from pathlib import Path
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.evaluate import analyse_all, cross_validate, load_questions, result, summarise
-from askerqa.learn import WRONG_COST, Gold, Hyper, fit
+from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl"]
@@ -34,7 +34,7 @@ KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight"
 def utility(row: dict[str, float]) -> float:
     """What a citizen gets, per question: right answers, minus confident wrong ones (WRONG_COST each) and
     right ones hidden. The same trade-off the thresholds are chosen by."""
-    return row["Answer"] * (1 - 0) - WRONG_COST * row["FoundWrong"] - row["HiddenRight"]
+    return row["Answer"] - WRONG_COST * row["FoundWrong"] - row["HiddenRight"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,9 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine.load()
     questions = [q for name in args.sets for q in load_questions(ROOT / name)]
     analyses = analyse_all(engine, questions)
+    golds = [Gold(q.evidence, q.answerable) for q in questions]
+    labels = [candidate_labels(engine.report, a, g) for a, g in zip(analyses, golds, strict=True)]
     tried = []
     for hyper in GRID:
-        table, _ = cross_validate(engine, questions, analyses, args.k, args.seed, hyper)
+        table, _ = cross_validate(engine, questions, analyses, args.k, args.seed, hyper, labels)
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "cv": row,
                       "utility": round(utility(table["all"]), 4)})
@@ -59,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
     best = max(tried, key=lambda t: t["utility"])
     hyper = Hyper(best["quote_c"], best["confidence_c"])
-    golds = [Gold(q.evidence, q.answerable) for q in questions]
-    models = fit(engine.report, analyses, golds, hyper)
+    models = fit(engine.report, analyses, golds, hyper, labels)
     fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
                                                                                         strict=True)], engine.passages)
     record = {

@@ -182,6 +182,7 @@ class Analysis:
     candidates: list[Candidate]
     features: np.ndarray  # (len(candidates), len(CANDIDATE_FEATURES))
     signals: Signals
+    interpreted: str = ""  # a follow-up's standalone reading ("" when the question stood alone)
 
 
 def _candidates(report: Report, pidx: int):
@@ -206,7 +207,8 @@ def _candidates(report: Report, pidx: int):
 
 
 def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.ndarray, order: list[int],
-            fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals, depth: int = 8) -> Analysis:
+            fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals, depth: int = 8,
+            interpreted: str = "") -> Analysis:
     """Describe every candidate quote of the `depth` best passages by the signals in CANDIDATE_FEATURES."""
     terms = frozenset(content_terms(query.text))
     weighted = report.idf.of(set(terms))
@@ -238,7 +240,7 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
             ])
             cands.append(Candidate(pidx, start, end, unit))
     features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES))
-    return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals)
+    return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals, interpreted)
 
 
 # --- the learned models -----------------------------------------------------------------------------
@@ -397,4 +399,4 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
                   notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
-                  note=_note(a, best, status))
+                  note=_note(a, best, status), interpreted=a.interpreted)

@@ -140,29 +140,46 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from .answer import decide
     from .errors import AskerQAError
-    from .evaluate import format_table, load_questions, plot, run, summarise
+    from .evaluate import analyse_all, cross_validate, format_table, load_questions, plot, result, summarise
     from .search import Engine
 
-    path = Path(args.file) if args.file else settings().dev_set
-    if not path.exists():
-        raise AskerQAError(f"Fant ikke spørsmålsfilen {path}.")
-    questions = load_questions(path)
+    paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]
+    for path in paths:
+        if not path.exists():
+            raise AskerQAError(f"Fant ikke spørsmålsfilen {path}.")
+    if args.cv is not None and not 2 <= args.cv <= 20:
+        raise AskerQAError("--cv må være et heltall fra 2 til 20.")
+    questions = [q for path in paths for q in load_questions(path)]
+    if len({q.id for q in questions}) != len(questions):
+        raise AskerQAError("To spørsmål i filene har samme id; hver id må være unik.")
     engine = Engine.load()
-    results = run(engine, questions)
+    analyses = analyse_all(engine, questions)
+    results = [result(q, decide(engine.report, a, engine.models, top_k=10)) for q, a in zip(questions, analyses, strict=True)]
     table = summarise(results, engine.passages)
+    names = ", ".join(str(p) for p in paths)
+    cv_table = None
+    if args.cv:
+        cv_table, cv_results = cross_validate(engine, questions, analyses, k=args.cv, seed=0)
     if args.json:
-        print(json.dumps(table, indent=2))
+        print(json.dumps({"fit": table, f"cv{args.cv}": cv_table} if cv_table else table, indent=2))
     else:
-        print(f"askerqa eval: {path} ({len(questions)} spørsmål)")
+        print(f"askerqa eval: {names} ({len(questions)} spørsmål)")
+        if cv_table:
+            print(f"\nKryssvalidert ({args.cv} fold etter spørsmål, frø 0; snitt over fold der modellene ikke så spørsmålene):")
+            print(format_table(cv_table))
+            print("\nTilpasset (modellene i askerqa/data/tuned.json, tilpasset blant annet disse spørsmålene):")
         print(format_table(table))
     if args.misses:
-        for r in results:
+        for r in (cv_results if cv_table else results):
             if r.question.answerable and (r.first_hit != 1 or not r.answer_ok):
                 print(f"- {r.question.id} [{r.question.type}] {r.question.question}\n"
-                      f"    første treff: {r.first_hit}  svar: {r.answer.text[:160]!r}")
-            if r.answer.found != r.question.answerable:
-                print(f"- {r.question.id} abstain feil: found={r.answer.found} conf={r.answer.confidence}")
+                      f"    første treff: {r.first_hit}  {r.answer.status} {r.answer.confidence:.2f} "
+                      f"svar: {r.answer.text[:160]!r}")
+            elif r.answer.found != r.question.answerable:
+                print(f"- {r.question.id} [{r.question.type}] {r.question.question}\n"
+                      f"    {r.answer.status} {r.answer.confidence:.2f} svar: {r.answer.text[:160]!r}")
     if args.plot:
         plot(table, Path(args.plot))
         print(f"Diagram lagret: {args.plot}")
@@ -209,8 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="mål treffsikkerheten på et gullsett (standard: eval/dev.jsonl)")
-    p.add_argument("file", nargs="?")
+    p.add_argument("file", nargs="*", help="én eller flere spørsmålsfiler (JSON-linjer); de måles samlet")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--cv", type=int, metavar="K", help="mål også med K-fold kryssvalidering (modellene tilpasses "
+                   "på de andre foldene)")
     p.add_argument("--plot", metavar="PNG", help="lagre et stolpediagram per spørsmålstype")
     p.add_argument("--misses", action="store_true", help="vis spørsmålene som bommer")
     p.set_defaults(func=cmd_eval)

@@ -223,7 +223,7 @@ def plot(table: dict[str, dict[str, float]], path: Path) -> None:
 
 
 def cross_validate(engine, questions: list[Question], analyses: list, k: int = 5, seed: int = 0,
-                   hyper=None) -> tuple[dict[str, dict[str, float]], list[Result]]:
+                   hyper=None, labels: list | None = None) -> tuple[dict[str, dict[str, float]], list[Result]]:
     """K-fold cross-validation by question: each fold answered by models fitted on the others.
 
     Returns the mean over held-out folds of every metric, and the held-out results themselves.
@@ -231,7 +231,7 @@ def cross_validate(engine, questions: list[Question], analyses: list, k: int = 5
     from .learn import Gold, Hyper, cross_validated_answers
 
     golds = [Gold(q.evidence, q.answerable) for q in questions]
-    answers, parts = cross_validated_answers(engine.report, analyses, golds, k, seed, hyper or Hyper())
+    answers, parts = cross_validated_answers(engine.report, analyses, golds, k, seed, hyper or Hyper(), labels=labels)
     results = [result(q, a) for q, a in zip(questions, answers, strict=True)]
     tables = [summarise([results[i] for i in part], engine.passages) for part in parts]
     return mean_tables(tables), results

@@ -121,9 +121,10 @@ def folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:
 
 
 def cross_validated_answers(report: Report, analyses: list[Analysis], golds: list[Gold], k: int = 5, seed: int = 0,
-                            hyper: Hyper = Hyper(), top_k: int = 10) -> tuple[list, list[np.ndarray]]:
+                            hyper: Hyper = Hyper(), top_k: int = 10,
+                            labels: list[np.ndarray] | None = None) -> tuple[list, list[np.ndarray]]:
     """Each question answered by models fitted on the other folds. Returns (answers, folds)."""
-    labels = [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
+    labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
     answers: list = [None] * len(analyses)
     parts = folds(len(analyses), k, seed)
     for test in parts:

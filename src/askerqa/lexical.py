@@ -7,6 +7,7 @@ normalised the way the report prints them (`97 800` -> `97800`, `9.3` -> `9,3`).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +75,19 @@ class Lexical:
     @classmethod
     def load(cls, folder: Path) -> Lexical:
         return cls(bm25s.BM25.load(str(folder)))
+
+    def idf(self, word: str) -> float:
+        """How strongly a word is tied to few passages (BM25 idf of its strongest stem); 0.0 when the report
+        never uses it. The follow-up reader takes a weak word as a sign that a turn leans on its context."""
+        indptr = self.retriever.scores["indptr"]
+        n = self.retriever.scores["num_docs"]
+        best = 0.0
+        for tok in tokenize(word):
+            tid = self.vocab.get(tok)
+            if tid is not None:
+                df = int(indptr[tid + 1] - indptr[tid])
+                best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return best
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (index order) for the query; zeros when no term is known."""

@@ -20,6 +20,7 @@ from .answer import Analysis, Models, Report, Signals, analyse, content_terms, d
 from .config import Settings
 from .config import settings as default_settings
 from .constraints import Names, constraints_of
+from .conversation import interpret
 from .embedding import build_model, is_built, load_model
 from .glossary import translations
 from .lexical import tokenize
@@ -152,7 +153,10 @@ class Engine:
 
         `context`: the earlier questions of the conversation, oldest first (a follow-up is read with them).
         """
-        query = parse_question(question, self.settings.max_question_chars)
+        reading = interpret(question, list(context or ()), self.data.lexical.idf)
+        query = parse_question(reading.interpreted, self.settings.max_question_chars)
+        if reading.followup:  # what is shown and returned is what the user typed
+            query = replace(query, raw=question)
         norwegian = translations(query.text) if query.english else []
         if norwegian:  # an English question is searched with the Norwegian words of the domain lexicon
             query = replace(query, text=f"{query.text} {' '.join(norwegian)}")
@@ -171,7 +175,7 @@ class Engine:
         )
         constraints = constraints_of(self._accents.restore(query.raw), self.report.names)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
-                       ranking.lexical, signals)
+                       ranking.lexical, signals, interpreted=reading.interpreted if reading.followup else "")
 
     def ask(self, question: str, top_k: int = 5, context: Sequence[str] | None = None) -> Answer:
         started = time.perf_counter()
