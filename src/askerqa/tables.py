@@ -168,6 +168,8 @@ class ParsedTable:
     source: str = ""
     source_lines: tuple[int, int] | None = None
     unparsed: int = 0  # pieces that looked tabular but did not fit a layout
+    header_lines: set[int] = field(default_factory=set)  # lines read as column headers
+    split_cell_lines: set[int] = field(default_factory=set)  # `kommer` of a `Tall`/`kommer` cell, moved up
 
 
 def _values_only(text: str) -> bool:
@@ -175,8 +177,10 @@ def _values_only(text: str) -> bool:
     return label == "" and bool(cells)
 
 
-def _fix_tall_kommer(lines: list[Line]) -> list[Line]:
-    """`... Tall` + `per kubikkmeter luft kommer` -> `... Tall kommer` + `per kubikkmeter luft`."""
+def _fix_tall_kommer(lines: list[Line], moved: set[int] | None = None) -> list[Line]:
+    """`... Tall` + `per kubikkmeter luft kommer` -> `... Tall kommer` + `per kubikkmeter luft`.
+
+    Lines left empty by the move are added to `moved`."""
     out = list(lines)
     for k in range(len(out) - 1):
         n1, t1 = out[k]
@@ -185,6 +189,8 @@ def _fix_tall_kommer(lines: list[Line]) -> list[Line]:
             if t2.rstrip().endswith("kommer"):
                 out[k] = (n1, t1.rstrip() + " kommer")
                 out[k + 1] = (n2, t2.rstrip()[: -len("kommer")].rstrip())
+    if moved is not None:
+        moved.update(n for n, t in out if not t.strip())
     return [(n, t) for n, t in out if t.strip()]
 
 
@@ -216,6 +222,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
         stacked = stacked_header(frags, n) if len(frags) == 2 else None
         if stacked:
             columns = stacked
+            table.header_lines.update(ln for p in label_buf for ln, _ in p)
             label_buf.clear()
             return True
         lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
@@ -224,6 +231,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
             return False
         size = len(rest) // n
         columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
+        table.header_lines.update(ln for p in label_buf for ln, _ in p)
         label_buf.clear()
         return True
 
@@ -260,7 +268,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
     partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
 
     for para in paragraphs:
-        para = _fix_tall_kommer(para)
+        para = _fix_tall_kommer(para, table.split_cell_lines)
         for idx, (ln, text) in enumerate(para):
             text = text.strip()
             if not text:
@@ -280,6 +288,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
                 resolve_pending()
                 t, cols = head
                 columns = cols
+                table.header_lines.add(ln)
                 if t:
                     table.title = t if not table.title else table.title
                 continue
