@@ -181,7 +181,7 @@ def test_sentences_are_split():
 EXPECTED_DROP_REASONS = {
     "empty", "footer", "credit", "chapter_heading", "section_heading", "boilerplate", "chart_label",
     "chart_caption", "axis", "source_line", "table_title", "column_header", "table_source", "split_cell",
-    "table_fragment", "duplicate",
+    "table_fragment",
 }
 
 
@@ -204,3 +204,12 @@ def test_dropped_lines_name_what_they_were(passages, ingest_report, corpus_path)
     assert by_text["4-årsrapport 2020–2023 97"] == "footer"
     assert all(why == "empty" for ln, why in dropped.items() if not raw[ln - 1].strip())
     assert all(raw[ln - 1].strip().startswith("Foto") for ln, why in dropped.items() if why == "credit")
+
+
+def test_the_forewords_signature_is_quoted_with_the_foreword(passages):
+    signed = [p for p in passages if "Lars Bjerke kommunedirektør" in p.text]
+    assert len(signed) == 1 and "God lesning!" in signed[0].text
+
+
+def test_axis_ticks_are_not_table_rows(passages):
+    assert not any(p.table and p.table.cells == (("", "350 000"),) for p in passages)

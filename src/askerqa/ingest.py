@@ -317,6 +317,14 @@ def _opens_section(paras: list[Para], i: int) -> bool:
     return False
 
 
+def _closes_page(paras: list[Para], i: int) -> bool:
+    """Whether the heading at i ends its page right after prose, and the next page opens with a heading
+    of its own: it names nothing (a signature, `Lars Bjerke` / `kommunedirektør`)."""
+    nxt = next((q for q in paras[i + 1 :] if q.role not in ("credit", "footer")), None)
+    return nxt is not None and nxt.segment != paras[i].segment and nxt.role in ("heading", "caption") \
+        and i > 0 and paras[i - 1].segment == paras[i].segment and _prose(paras[i - 1])
+
+
 def _printed_pages(paras: list[Para]) -> dict[int, int]:
     """Segment -> the page number printed in its footer (three footers in this report)."""
     printed: dict[int, int] = {}
@@ -391,6 +399,14 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             if p.role in ("caption", "heading") and title == p.text:
                 region = ordered[i + 1 : j]
                 report.drop(p.lines, "table_title")
+                # a title printed over several caption paragraphs (`ANDELEN ... SOM OPP-` / `LEVER ...`)
+                # (a caption that repeats the title's first word starts the next chart: `HOLDNINGER TIL ...`)
+                while region and region[0].role == "caption" and region[0].segment == p.segment \
+                        and not _starts_table_body(region[0]) \
+                        and region[0].text.split()[0] != title.split()[0]:
+                    title = join_title(title, region[0].text)
+                    report.drop(region[0].lines, "table_title")
+                    region = region[1:]
             i = j
             for q in region:
                 if q.role == "credit":
@@ -400,6 +416,10 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             report.tables.append(TableRegion(path(), (min(numbers), max(numbers)), table))
             _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report,
                         [ln for q in region if q.role != "credit" for ln in q.lines])
+            continue
+        if p.role == "heading" and _closes_page(ordered, i):
+            emit("prose", p.text, p.span, p.segment)
+            i += 1
             continue
         if p.role == "heading":
             if _opens_section(ordered, i):
@@ -442,6 +462,17 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             emit("prose", p.text, p.span, p.segment)
         i += 1
     return blocks, report
+
+
+def _starts_table_body(p: Para) -> bool:
+    return any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in p.lines)
+
+
+def join_title(head: str, tail: str) -> str:
+    """Join a title's pieces; an upper-case word broken with a hyphen (`OPP-` + `LEVER`) is one word."""
+    if head.endswith("-") and head[-2:-1].isupper() and tail[:1].isupper():
+        return head[:-1] + tail
+    return join_lines([head, tail])
 
 
 def _is_axis(p: Para) -> bool:
@@ -492,6 +523,8 @@ def _drop_table_leftovers(table: ParsedTable, blocks: list[Block], report: Inges
         t = text.strip()
         if t.startswith("Kilde:"):
             report.drop([(ln, t)], "table_source")
+        elif ln in table.axis_lines:
+            report.drop([(ln, t)], "axis")
         elif ln in table.split_cell_lines:
             report.drop([(ln, t)], "split_cell")
         elif ln in table.header_lines:
