@@ -391,6 +391,9 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
                 label_buf.append([(ln, text)])
     resolve_pending()
     flush_labels_as_text()
+    for row in table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans that line too
+        while row.lines[1] + 1 in table.split_cell_lines:
+            row.lines = (row.lines[0], row.lines[1] + 1)
     return table
 
 
