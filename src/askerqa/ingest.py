@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Literal, get_args
 
 from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells
 from .text import GlyphRepairer, Repair, join_lines
@@ -20,6 +21,24 @@ from .types import Block, TableRow
 FOOTER_RE = re.compile(r"^(?:(?P<a>\d{1,3}) Asker kommune|4-årsrapport 2020[–-]2023 (?P<b>\d{1,3}))$")
 QUOTE_REF_RE = re.compile(r"^\((?:Intensjonsavtalen|Intensjonsavtale)[^)]*\)$")
 BULLET = "→"
+
+# Why a line of the clean rendering is in no passage. Headings and table titles/column headers are not
+# lost: they name the passages (section path, table row text) instead of being passages themselves.
+DropReason = Literal[
+    "empty", "footer", "credit", "chapter_heading", "section_heading", "boilerplate", "chart_label",
+    "chart_caption", "axis", "source_line", "table_title", "column_header", "table_source", "split_cell", "table_fragment",
+    "duplicate",
+]
+DROP_REASONS: tuple[str, ...] = get_args(DropReason)
+
+
+@dataclass(frozen=True)
+class TableRegion:
+    """One table as ingest parsed it, with where it sits: what `askerqa tables --audit` shows."""
+
+    section: tuple[str, ...]
+    lines: tuple[int, int]  # first (title) to last line of the region
+    table: ParsedTable
 
 
 @dataclass
@@ -34,7 +53,16 @@ class IngestReport:
     tables_parsed: int = 0
     table_rows: int = 0
     tables_kept_as_text: int = 0
-    dropped: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)  # paragraphs dropped, by reason
+    dropped_lines: dict[int, str] = field(default_factory=dict)  # clean line -> why it is in no block
+    tables: list[TableRegion] = field(default_factory=list)  # every table as parsed, for `tables --audit`
+
+    def drop(self, lines: list[Line] | tuple[int, int], reason: DropReason) -> None:
+        """Record that these lines reach no block, and why (`askerqa passages --dropped` lists them)."""
+        numbers = range(lines[0], lines[1] + 1) if isinstance(lines, tuple) else [ln for ln, _ in lines]
+        self.dropped[reason] += 1
+        for ln in numbers:
+            self.dropped_lines.setdefault(ln, reason)
 
 
 @dataclass
@@ -96,7 +124,7 @@ def classify(p: Para) -> str:
     return "text"
 
 
-def paragraphs(lines: list[str], start: int = 1) -> list[Para]:
+def paragraphs(lines: list[str], start: int = 1, report: IngestReport | None = None) -> list[Para]:
     """Split lines into paragraphs at blank lines, bullets and page-segment starts."""
     paras: list[Para] = []
     segment = 0
@@ -115,6 +143,8 @@ def paragraphs(lines: list[str], start: int = 1) -> list[Para]:
         text = raw.strip()
         if not text:
             close()
+            if report is not None:
+                report.dropped_lines[ln] = "empty"
             continue
         if text.startswith(BULLET) or text.startswith("«"):
             close()
@@ -287,6 +317,14 @@ def _opens_section(paras: list[Para], i: int) -> bool:
     return False
 
 
+def _closes_page(paras: list[Para], i: int) -> bool:
+    """Whether the heading at i ends its page right after prose, and the next page opens with a heading
+    of its own: it names nothing (a signature, `Lars Bjerke` / `kommunedirektør`)."""
+    nxt = next((q for q in paras[i + 1 :] if q.role not in ("credit", "footer")), None)
+    return nxt is not None and nxt.segment != paras[i].segment and nxt.role in ("heading", "caption") \
+        and i > 0 and paras[i - 1].segment == paras[i].segment and _prose(paras[i - 1])
+
+
 def _printed_pages(paras: list[Para]) -> dict[int, int]:
     """Segment -> the page number printed in its footer (three footers in this report)."""
     printed: dict[int, int] = {}
@@ -299,7 +337,7 @@ def _printed_pages(paras: list[Para]) -> dict[int, int]:
 
 def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     report = IngestReport()
-    paras = paragraphs(_repaired_clean_lines(path, report))
+    paras = paragraphs(_repaired_clean_lines(path, report), report=report)
     report.segments = max((p.segment for p in paras), default=0)
     chapters, boilerplate = _chapters_and_boilerplate(paras)
     titles = _page_titles(paras)
@@ -330,7 +368,7 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
         p = ordered[i]
         key = _key(p.text)
         if p.role in ("footer", "credit"):
-            report.dropped[p.role] += 1
+            report.drop(p.lines, "footer" if p.role == "footer" else "credit")
             i += 1
             continue
         if p.role in ("heading", "caption") and key in chapters:
@@ -343,10 +381,11 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                 chapter_title[key] = title
             elif p.role == "heading" or key not in chapter_title:
                 chapter_title[key] = p.text
+            report.drop(p.lines, "chapter_heading")
             i += 1
             continue
         if p.role in ("heading", "caption") and key in boilerplate:
-            report.dropped["boilerplate"] += 1
+            report.drop(p.lines, "boilerplate")
             i += 1
             continue
         if _table_starts(ordered, i):
@@ -359,22 +398,43 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             region = ordered[i:j]
             if p.role in ("caption", "heading") and title == p.text:
                 region = ordered[i + 1 : j]
+                report.drop(p.lines, "table_title")
+                # a title printed over several caption paragraphs (`ANDELEN ... SOM OPP-` / `LEVER ...`)
+                # (a caption that repeats the title's first word starts the next chart: `HOLDNINGER TIL ...`)
+                while region and region[0].role == "caption" and region[0].segment == p.segment \
+                        and not _starts_table_body(region[0]) \
+                        and region[0].text.split()[0] != title.split()[0]:
+                    title = join_title(title, region[0].text)
+                    report.drop(region[0].lines, "table_title")
+                    region = region[1:]
             i = j
+            for q in region:
+                if q.role == "credit":
+                    report.drop(q.lines, "credit")
             table = parse_table([q.lines for q in region if q.role != "credit"], title)
-            _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report)
+            numbers = [ln for q in [p, *region] for ln, _ in q.lines]
+            report.tables.append(TableRegion(path(), (min(numbers), max(numbers)), table))
+            _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report,
+                        [ln for q in region if q.role != "credit" for ln in q.lines])
+            continue
+        if p.role == "heading" and _closes_page(ordered, i):
+            emit("prose", p.text, p.span, p.segment)
+            i += 1
             continue
         if p.role == "heading":
             if _opens_section(ordered, i):
                 section = p.text
+                report.drop(p.lines, "section_heading")
             else:
-                report.dropped["chart_label"] += 1
+                report.drop(p.lines, "chart_label")
             i += 1
             continue
         if p.role == "caption":
             # a chart title with no table under it: the chart itself is not in the text
-            report.dropped["chart_caption"] += 1
             if re.search(r"\d{3}", p.text):
                 emit("prose", p.text, p.span, p.segment)
+            else:
+                report.drop(p.lines, "chart_caption")
             i += 1
             continue
         if p.role == "quote":
@@ -395,22 +455,37 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             if re.search(r"\d{3}", p.text):
                 emit("source", p.text, p.span, p.segment)
             else:
-                report.dropped["source_line"] += 1
+                report.drop(p.lines, "source_line")
         elif _is_axis(p):
-            report.dropped["axis"] += 1
+            report.drop(p.lines, "axis")
         else:
             emit("prose", p.text, p.span, p.segment)
         i += 1
     return blocks, report
 
 
+def _starts_table_body(p: Para) -> bool:
+    return any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in p.lines)
+
+
+def join_title(head: str, tail: str) -> str:
+    """Join a title's pieces; an upper-case word broken with a hyphen (`OPP-` + `LEVER`) is one word."""
+    if head.endswith("-") and head[-2:-1].isupper() and tail[:1].isupper():
+        return head[:-1] + tail
+    return join_lines([head, tail])
+
+
 def _is_axis(p: Para) -> bool:
     """Chart axis debris: a paragraph of bare tick values (`350 000`, `20 %`, a run of years)."""
-    return all(re.fullmatch(r"(?:\d{1,3}(?: \d{3})*|\d+ ?%|(?:\d{4} ){2,}\d{4})", t.strip()) for _, t in p.lines)
+    return all(_is_axis_text(t) for _, t in p.lines)
+
+
+def _is_axis_text(text: str) -> bool:
+    return re.fullmatch(r"(?:\d{1,3}(?: \d{3})*|\d+ ?%|(?:\d{4} ){2,}\d{4})", text.strip()) is not None
 
 
 def _emit_table(table: ParsedTable, seg: int, section: tuple[str, ...], printed: int | None,
-                blocks: list[Block], report: IngestReport) -> None:
+                blocks: list[Block], report: IngestReport, region: list[Line]) -> None:
     context = section[0] if section else ""
     if table.rows:
         report.tables_parsed += 1
@@ -432,3 +507,29 @@ def _emit_table(table: ParsedTable, seg: int, section: tuple[str, ...], printed:
     if table.source and not table.rows and re.search(r"\d{3}", table.source):
         ln = table.source_lines or (0, 0)
         blocks.append(Block("source", table.source, section, seg, printed, ln))
+    _drop_table_leftovers(table, blocks, report, region)
+
+
+def _drop_table_leftovers(table: ParsedTable, blocks: list[Block], report: IngestReport,
+                          region: list[Line]) -> None:
+    """A table region's lines that no row or text block covers: say which part of the table they were."""
+    covered: set[int] = set()
+    for b in blocks:
+        if b.kind in ("table_row", "table_text", "source") and region and b.lines[0] >= region[0][0]:
+            covered.update(range(b.lines[0], b.lines[1] + 1))
+    for ln, text in region:
+        if ln in covered:
+            continue
+        t = text.strip()
+        if t.startswith("Kilde:"):
+            report.drop([(ln, t)], "table_source")
+        elif ln in table.axis_lines:
+            report.drop([(ln, t)], "axis")
+        elif ln in table.split_cell_lines:
+            report.drop([(ln, t)], "split_cell")
+        elif ln in table.header_lines:
+            report.drop([(ln, t)], "column_header")
+        elif _is_axis_text(t):
+            report.drop([(ln, t)], "axis")
+        else:
+            report.drop([(ln, t)], "table_fragment")

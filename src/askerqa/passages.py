@@ -233,4 +233,30 @@ def build_passages(blocks: list[Block]) -> list[Passage]:
 
 def load_passages(corpus: Path) -> tuple[list[Passage], IngestReport]:
     blocks, report = ingest(corpus)
-    return build_passages(blocks), report
+    passages = build_passages(blocks)
+    _record_duplicates(blocks, passages, report)
+    return passages, report
+
+
+def _record_duplicates(blocks: list[Block], passages: list[Passage], report: IngestReport) -> None:
+    """A block whose text an earlier passage already holds (a repeated box) reaches no passage."""
+    covered = _covered(passages)
+    for b in blocks:
+        lines = [ln for ln in range(b.lines[0], b.lines[1] + 1) if ln not in covered]
+        if lines:
+            report.drop((lines[0], lines[-1]), "duplicate")
+
+
+def _covered(passages: list[Passage]) -> set[int]:
+    return {ln for p in passages for ln in range(p.lines[0], p.lines[1] + 1)}
+
+
+UNACCOUNTED = "unaccounted"
+
+
+def dropped_lines(passages: list[Passage], report: IngestReport) -> dict[int, str]:
+    """Every line of the clean rendering that lies in no passage's line span -> why (`unaccounted` when
+    ingest recorded no reason: a bug)."""
+    covered = _covered(passages)
+    return {ln: report.dropped_lines.get(ln, UNACCOUNTED)
+            for ln in range(1, report.clean_lines + 1) if ln not in covered}

@@ -21,6 +21,18 @@ _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _YEAR_COL = rf"{_YEAR}(?:-{_YEAR})?"
 HEADER_RE = re.compile(rf"^(?P<title>.*?)\s*(?P<cols>(?:{_YEAR_COL}\s+)+{_YEAR_COL})\s*$")
 SINGLE_YEAR_RE = re.compile(rf"^\s*{_YEAR}\s*$")
+CELL_WORDS = {"Avsluttet"}  # a word printed in a value cell (`Heltidsutvalget 1 0 6 11 Avsluttet Avsluttet`)
+
+# Column headers that the flattened text cannot give back, keyed by the header line as printed.
+# The political meetings table prints its years (2020 | 2021 2022) on two page segments, apart from the
+# two sub-columns under each year, split over two lines with hyphenation; no layout rule recovers that.
+HEADER_OVERRIDES: dict[str, tuple[str, list[str]]] = {
+    "Gjennom- Saker Gjennom- Saker Gjennom- Saker": (
+        "ANTALL POLITISKE MØTER OG SAKER",
+        [f"{year} {col}" for year in ("2020", "2021", "2022") for col in ("gjennomførte møter", "saker behandlet")],
+    ),
+}
+HEADER_OVERRIDE_CONTINUATIONS = {"Utvalg førte møter behandlet førte møter behandlet førte møter behandlet"}
 
 
 def _tokens(text: str) -> list[str]:
@@ -44,6 +56,9 @@ def trailing_cells(text: str) -> tuple[str, list[str]]:
         elif t == "kommer" and i >= 2 and toks[i - 2] == "Tall":
             cells.append("Tall kommer")
             i -= 2
+        elif t in CELL_WORDS:
+            cells.append(t)
+            i -= 1
         elif re.fullmatch(_UNIT, t) and i >= 2 and re.fullmatch(_NUM, toks[i - 2]):
             cells.append(toks[i - 2] + " " + t)
             i -= 2
@@ -54,6 +69,8 @@ def trailing_cells(text: str) -> tuple[str, list[str]]:
             break
     cells.reverse()
     label = " ".join(toks[:i])
+    if label.endswith(" per") or label == "per":
+        return text.strip(), []  # `per 100 000` + `innbyggere` on the next line: a unit, not values
     # a label that ends in a number-ish word ("skala 1-5 hvor 5") keeps it: only strip cells after text
     return label, cells
 
@@ -168,6 +185,9 @@ class ParsedTable:
     source: str = ""
     source_lines: tuple[int, int] | None = None
     unparsed: int = 0  # pieces that looked tabular but did not fit a layout
+    header_lines: set[int] = field(default_factory=set)  # lines read as column headers
+    split_cell_lines: set[int] = field(default_factory=set)  # `kommer` of a `Tall`/`kommer` cell, moved up
+    axis_lines: set[int] = field(default_factory=set)  # a chart's tick values and axis title, not data
 
 
 def _values_only(text: str) -> bool:
@@ -175,8 +195,10 @@ def _values_only(text: str) -> bool:
     return label == "" and bool(cells)
 
 
-def _fix_tall_kommer(lines: list[Line]) -> list[Line]:
-    """`... Tall` + `per kubikkmeter luft kommer` -> `... Tall kommer` + `per kubikkmeter luft`."""
+def _fix_tall_kommer(lines: list[Line], moved: set[int] | None = None) -> list[Line]:
+    """`... Tall` + `per kubikkmeter luft kommer` -> `... Tall kommer` + `per kubikkmeter luft`.
+
+    Lines left empty by the move are added to `moved`."""
     out = list(lines)
     for k in range(len(out) - 1):
         n1, t1 = out[k]
@@ -185,6 +207,8 @@ def _fix_tall_kommer(lines: list[Line]) -> list[Line]:
             if t2.rstrip().endswith("kommer"):
                 out[k] = (n1, t1.rstrip() + " kommer")
                 out[k + 1] = (n2, t2.rstrip()[: -len("kommer")].rstrip())
+    if moved is not None:
+        moved.update(n for n, t in out if not t.strip())
     return [(n, t) for n, t in out if t.strip()]
 
 
@@ -216,6 +240,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
         stacked = stacked_header(frags, n) if len(frags) == 2 else None
         if stacked:
             columns = stacked
+            table.header_lines.update(ln for p in label_buf for ln, _ in p)
             label_buf.clear()
             return True
         lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
@@ -224,6 +249,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
             return False
         size = len(rest) // n
         columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
+        table.header_lines.update(ln for p in label_buf for ln, _ in p)
         label_buf.clear()
         return True
 
@@ -260,7 +286,7 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
     partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
 
     for para in paragraphs:
-        para = _fix_tall_kommer(para)
+        para = _fix_tall_kommer(para, table.split_cell_lines)
         for idx, (ln, text) in enumerate(para):
             text = text.strip()
             if not text:
@@ -275,11 +301,23 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
                 table.source = (table.source + " " + text).strip() if table.source else text
                 table.source_lines = (ln, ln)
                 continue
+            if text in HEADER_OVERRIDES:
+                resolve_pending()
+                override_title, columns = HEADER_OVERRIDES[text]
+                table.title = table.title or override_title
+                table.header_lines.add(ln)
+                continue
+            if text in HEADER_OVERRIDE_CONTINUATIONS:
+                table.header_lines.add(ln)
+                continue
             head = header_columns(text)
             if head is not None and (columns is None or len(head[1]) > 1 or not table.rows):
                 resolve_pending()
                 t, cols = head
-                columns = cols
+                if columns is None and table.rows and len(cols) > 2:
+                    _rows_to_axis(table)
+                columns = _grouped(label_buf, cols, table) or cols
+                table.header_lines.add(ln)
                 if t:
                     table.title = t if not table.title else table.title
                 continue
@@ -340,7 +378,9 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
                 flush_labels_as_text()
                 table.text_paragraphs.append(goal + [(ln, text)])
                 continue
-            if text[:1].islower() and table.rows and table.rows[-1].lines[1] >= ln - 1 and not label_buf:
+            continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == table.rows[-1].lines[1]
+                                                   if table.rows else False)
+            if continues_row and table.rows and table.rows[-1].lines[1] >= ln - 1 and not label_buf:
                 last = table.rows[-1]
                 last.label = join_lines([last.label, text])
                 last.lines = (last.lines[0], ln)
@@ -351,4 +391,36 @@ def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
                 label_buf.append([(ln, text)])
     resolve_pending()
     flush_labels_as_text()
+    for row in table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans that line too
+        while row.lines[1] + 1 in table.split_cell_lines:
+            row.lines = (row.lines[0], row.lines[1] + 1)
     return table
+
+
+def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
+    """Group names printed over repeating sub-columns: `Personbiler Varebiler Lastebiler` above
+    `2019 2022 2019 2022 2019 2022` -> `Personbiler 2019`, `Personbiler 2022`, `Varebiler 2019`, ...
+
+    Accepted only when the line just above has one word per group and the sub-columns repeat exactly."""
+    if not label_buf or len(label_buf[-1]) != 1:
+        return None
+    ln, text = label_buf[-1][0]
+    groups = text.split()
+    k = len(groups)
+    if k < 2 or len(cols) % k or len(cols) // k < 2:
+        return None
+    size = len(cols) // k
+    if any(cols[g * size : (g + 1) * size] != cols[:size] for g in range(k)):
+        return None
+    label_buf.pop()
+    table.header_lines.add(ln)
+    return [f"{groups[g]} {cols[g * size + c]}" for g in range(k) for c in range(size)]
+
+
+def _rows_to_axis(table: ParsedTable) -> None:
+    """A run of years printed after the values is a chart's x axis: the single values above it (`350 000`)
+    are the y axis's ticks and their label its title, not data."""
+    if all(len(r.cells) == 1 and not r.cells[0][0] for r in table.rows):
+        for r in table.rows:
+            table.axis_lines.update(range(r.lines[0], r.lines[1] + 1))
+        table.rows.clear()

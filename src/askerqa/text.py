@@ -88,11 +88,12 @@ class GlyphRepairer:
         left_freq = 0 if len(left) == 1 and left.lower() not in "iåoea" else self._known(left)
         if self._known(glued) >= max(1, left_freq):
             return glued
+        # cheap checks first: counting vocabulary prefixes scans every word of the report
+        if left_freq > 2 or len(right) < 3 or self._known(right) != 0:
+            return None
         stem = (left + "ø").lower()
         starts = sum(1 for w in self.freq if w.startswith(stem) and len(w) > len(stem))
-        if left_freq <= 2 and starts >= 2 and len(right) >= 3 and self._known(right) == 0:
-            return glued
-        return None
+        return glued if starts >= 2 else None
 
     def _insert_candidate(self, word: str) -> str | None:
         """`KONOMISK` -> `ØKONOMISK`: insert one ø where that gives a clearly more frequent word."""

@@ -1,0 +1,147 @@
+"""Tables: every parsed table pinned to a fixture, key tables to expectations typed from the report's
+lines, and the parser's layouts on small synthetic inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from askerqa.ingest import ingest
+from askerqa.tables import parse_table
+from askerqa.text import match_normalise
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tables.json"
+
+
+@pytest.fixture(scope="module")
+def report(corpus_path):
+    return ingest(corpus_path)[1]
+
+
+@pytest.fixture(scope="module")
+def raw(corpus_path) -> list[str]:
+    return corpus_path.read_text(encoding="utf-8").split("\n")
+
+
+def _by_title(report, start: str):
+    return next(reg.table for reg in report.tables if reg.table.title.startswith(start) and reg.table.rows)
+
+
+def _rows(table) -> dict[str, list[tuple[str, str]]]:
+    return {row.label: list(row.cells) for row in table.rows}
+
+
+def test_every_table_equals_its_fixture(report):
+    expected = json.loads(FIXTURE.read_text(encoding="utf-8"))["tables"]
+    got = [{"line": reg.lines[0], "title": reg.table.title,
+            "rows": [{"label": r.label, "cells": [list(c) for c in r.cells]} for r in reg.table.rows]}
+           for reg in report.tables]
+    assert got == expected
+
+
+def test_every_value_is_printed_in_its_own_rows_lines(report, raw):
+    for reg in report.tables:
+        for row in reg.table.rows:
+            span = match_normalise(" ".join(raw[row.lines[0] - 1 : row.lines[1]]))
+            for _, value in row.cells:
+                assert _printed_in(match_normalise(value), span), (reg.table.title, row.label, value)
+
+
+def _printed_in(value: str, span: str) -> bool:
+    """Verbatim in the row's lines; a `Tall` / `kommer` cell may wrap around the label's second line."""
+    if value in span:
+        return True
+    if value != "tall kommer":
+        return False
+    at = span.find("tall ")
+    return at >= 0 and " kommer" in span[at:]
+
+
+# --- typed from the report's lines ------------------------------------------------------------
+
+def test_grouped_headers_name_each_cell(report):
+    rows = _rows(_by_title(report, "ELEKTRISKE KJØRETØY I ASKER"))
+    assert rows["Andel elkjøretøy av kjøretøy totalt"] == [
+        ("Personbiler 2019", "16 %"), ("Personbiler 2022", "29 %"), ("Varebiler 2019", "2 %"),
+        ("Varebiler 2022", "4 %"), ("Lastebiler 2019", "0 %"), ("Lastebiler 2022", "0 %")]
+    assert rows["Andel elkjøretøy av nyregistrerte kjøretøy"] == [
+        ("Personbiler 2019", "64 %"), ("Personbiler 2022", "91 %"), ("Varebiler 2019", "8 %"),
+        ("Varebiler 2022", "25 %"), ("Lastebiler 2019", "0 %"), ("Lastebiler 2022", "11 %")]
+
+
+def test_a_title_over_two_lines_keeps_its_own_rows(report):
+    rows = _rows(_by_title(report, "ANDELEN UNGDOMSSKOLEELEVER SOM BRUKER SMERTESTILLENDE MINST UKENTLIG"))
+    assert rows == {"Hurum": [("2019", "17 %"), ("2022", "19 %")], "Røyken": [("2019", "17 %"), ("2022", "21 %")],
+                    "Gamle Asker": [("2019", "15 %"), ("2022", "19 %")],
+                    "Sammenslått": [("2019", "15 %"), ("2022", "20 %")]}
+    plager = _rows(_by_title(report, "ANDELEN UNGDOMSSKOLEELEVER SOM OPPLEVER HØY TOTALBELASTNING AV PSYKISKE PLAGER"))
+    assert plager["Hurum"] == [("2019", "18 %"), ("2022", "15 %")]
+
+
+def test_political_meetings_have_row_and_column_labels(report):
+    rows = _rows(_by_title(report, "ANTALL POLITISKE MØTER OG SAKER"))
+    assert rows["Formannskap"] == [
+        ("2020 gjennomførte møter", "25"), ("2020 saker behandlet", "278"), ("2021 gjennomførte møter", "30"),
+        ("2021 saker behandlet", "243"), ("2022 gjennomførte møter", "21"), ("2022 saker behandlet", "251")]
+    assert rows["Heltidsutvalget"][-1] == ("2022 saker behandlet", "Avsluttet")
+    assert "Interkommunalt politisk råd Asker og Bærum" in rows
+    assert "Oppgaveutvalg Skogsborg" not in rows  # two values under six columns: kept as text, not guessed
+
+
+def test_a_unit_on_the_label_line_is_not_a_value(report):
+    labels = [row.label for reg in report.tables for row in reg.table.rows]
+    assert "Antall registrerte patenter i Askersamfunnet, per 100 000 innbyggere" in labels
+    assert "innbyggere" not in labels
+
+
+def test_axis_maximum_is_no_row(report):
+    table = next(reg.table for reg in report.tables if reg.table.title.startswith("DIREKTE KLIMAGASSUTSLIPP"))
+    assert table.rows == [] and table.axis_lines
+
+
+# --- the parser on synthetic inputs (one layout each) -----------------------------------------
+
+def _paras(*paras: list[str], start: int = 1) -> list[list[tuple[int, str]]]:
+    out, ln = [], start
+    for p in paras:
+        out.append([(ln + k, t) for k, t in enumerate(p)])
+        ln += len(p) + 1
+    return out
+
+
+def test_label_and_values_on_one_line_under_a_year_header():
+    t = parse_table(_paras(["Nøkkeltall 2019 2020"], ["Sykefravær 7,7 % 8,4 %"]), "")
+    assert t.title == "Nøkkeltall"
+    assert [(r.label, r.cells) for r in t.rows] == [("Sykefravær", [("2019", "7,7 %"), ("2020", "8,4 %")])]
+
+
+def test_label_lines_above_a_values_only_line():
+    t = parse_table(_paras(["2019 2022"], ["Andel av kjøretøy", "totalt"], ["16 % 29 %"]), "T")
+    assert [(r.label, r.cells) for r in t.rows] == [("Andel av kjøretøy totalt", [("2019", "16 %"), ("2022", "29 %")])]
+
+
+def test_column_major_layout():
+    t = parse_table(_paras(["2019 2022"], ["Hurum"], ["Røyken"], ["1 %"], ["2 %"], ["3 %"], ["4 %"]), "T")
+    assert _rows(t) == {"Hurum": [("2019", "1 %"), ("2022", "3 %")], "Røyken": [("2019", "2 %"), ("2022", "4 %")]}
+
+
+def test_group_names_over_repeated_years():
+    t = parse_table(_paras(["A B"], ["2019 2022 2019 2022"], ["Rad 1 % 2 % 3 % 4 %"]), "T")
+    assert _rows(t) == {"Rad": [("A 2019", "1 %"), ("A 2022", "2 %"), ("B 2019", "3 %"), ("B 2022", "4 %")]}
+
+
+def test_group_names_that_do_not_divide_the_columns_are_not_used():
+    t = parse_table(_paras(["A B C"], ["2019 2022 2019 2022"], ["Rad 1 % 2 % 3 % 4 %"]), "T")
+    assert [h for h, _ in t.rows[0].cells] == ["2019", "2022", "2019", "2022"]
+
+
+def test_single_ticks_before_a_run_of_years_are_an_axis():
+    t = parse_table(_paras(["Tonn"], ["350 000"], ["2009 2011 2013 2015"]), "T")
+    assert t.rows == [] and t.axis_lines
+
+
+def test_ambiguous_thousands_stay_text():
+    t = parse_table(_paras(["Kommune 2022"], ["Asker 1 300 38 500"]), "T")
+    assert t.rows == [] and t.text_paragraphs
