@@ -1,7 +1,5 @@
 """The Gradio page: two tabs wired to the plain callbacks in chat.py and finder.py."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from ..config import settings
