@@ -143,3 +143,55 @@ def test_a_megabyte_question_to_the_chat_is_refused_before_it_is_stored(client):
 def test_the_page_is_served_in_bokmal(client):
     r = client.get("/")
     assert r.status_code == 200 and 'lang="nb"' in r.text and 'lang="en"' not in r.text and "nb-NO" in r.text
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    """The real app (real engine) with stdout and stderr an unread pipe, and no per-client rate limit."""
+    import subprocess
+
+    from browser import free_port, start_app
+
+    port = free_port()
+    db = tmp_path_factory.mktemp("live") / "feedback.sqlite3"
+    proc = start_app(port, db, output=subprocess.PIPE, env={"ASKERQA_API_RATE": "0"})
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_real_engine_answers_over_http_and_closed_routes_stay_closed(live_app):
+    import httpx
+
+    with httpx.Client(base_url=live_app, timeout=30) as c:
+        body = c.post("/api/ask", json={"question": "Hvor høyt var sykefraværet i 2022?"}).json()
+        assert "9,3 prosent" in body["answer"]["figures"] and body["passages"][0]["section"].startswith("Medarbeidere")
+        health = c.get("/api/health").json()
+        assert health["index"]["built_at"] and "e5" in health["model"]
+        assert c.post("/gradio_api/upload", files={"files": ("a.bin", b"0" * 100_000)}).status_code == 404
+        assert c.post("/api/ask", content=b"x" * 1_000_000, headers={"content-type": "application/json"}).status_code == 413
+        assert c.post("/gradio_api/queue/join", content=b"x" * 1_000_000,
+                      headers={"content-type": "application/json"}).status_code == 413
+        assert c.get("/gradio_api/runs").status_code == 404
+        assert c.get("/gradio_api/file=http://127.0.0.1:9/").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_thousand_questions_with_an_unread_output_pipe_all_get_200(live_app, dev_questions):
+    """The app's stdout/stderr fill up and are never read: answering must go on (logging is off the request path)."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    questions = [q["question"] for q in dev_questions]
+    started = time.perf_counter()
+    with httpx.Client(base_url=live_app, timeout=30, limits=httpx.Limits(max_connections=8)) as c:
+        def one(n: int) -> int:
+            return c.post("/api/ask", json={"question": questions[n % len(questions)]}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(one, range(1000)))
+    assert codes.count(200) == 1000, {code: codes.count(code) for code in set(codes)}
+    assert time.perf_counter() - started < 300
