@@ -40,6 +40,12 @@ def test_ask_returns_the_cli_json_contract(client):
     assert len(body["passages"]) == 1 and body["passages"][0]["id"] == "p-sick"
 
 
+def test_lone_surrogates_and_context_are_accepted(client):
+    r = client.post("/api/ask", content=b'{"question": "sykefrav\\ud800r", "context": ["Hva med 2021?"]}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["question"] == "sykefrav\ufffdr"
+
+
 @pytest.mark.parametrize("payload", [
     {}, {"question": 5}, {"question": "x", "top_k": 0}, {"question": "x", "top_k": 999}, {"question": "x", "extra": 1},
     {"question": "x", "context": "not a list"},

@@ -125,3 +125,9 @@ def test_a_full_log_queue_drops_lines_instead_of_waiting():
     for _ in range(100):
         handler.emit(record)
     assert handler.dropped == 99 and time.perf_counter() - started < 1
+
+
+def test_a_lone_surrogate_is_replaced_not_passed_on():
+    assert chat.clean_question("Hvor\ud800 mange?", 2000) == "Hvor\ufffd mange?"
+    history, _, asked = chat.respond(FakeEngine(), "sykefravær \udfff", [], [])
+    assert asked[0]["question"] == "sykefravær \ufffd" and "9,3 prosent" in history[1]["content"]

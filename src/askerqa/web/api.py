@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -24,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..cli import answer_json
+from ..config import settings
 from ..errors import AskerQAError
+from .chat import clean_question
 from .logs import answer_status, log_question
 
 BUSY = "Tjenesten er opptatt akkurat nå. Prøv igjen om litt."
@@ -105,17 +108,16 @@ class EnginePool:
         self.pool = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="askerqa-api")
         self.pending = 0  # submitted and not finished, including calls whose caller gave up
         self.lock = threading.Lock()
+        # the engine takes the conversation once follow-ups exist; until then `context` is not passed
+        self.takes_context = "context" in inspect.signature(engine.ask).parameters
 
     def _done(self, _future: Any) -> None:
         with self.lock:
             self.pending -= 1
 
     def _call(self, question: str, top_k: int, context: list[str] | None) -> Any:
-        if context:  # the engine takes the conversation once follow-ups exist; until then it is ignored
-            try:
-                return self.engine.ask(question, top_k, context=context)
-            except TypeError:
-                pass
+        if context and self.takes_context:
+            return self.engine.ask(question, top_k, context=context)
         return self.engine.ask(question, top_k)
 
     async def ask(self, question: str, top_k: int, context: list[str] | None) -> Any:
@@ -171,8 +173,10 @@ def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None)
         if wait > 0:
             log_question("api", "for_mange", started)
             return error(429, TOO_FAST, {"Retry-After": str(max(1, math.ceil(wait)))})
+        question = clean_question(body.question, 20_000)  # the engine cuts to its own limit and says so
+        context = [clean_question(c, settings().max_question_chars) for c in body.context or []]
         try:
-            answer = await pool.ask(body.question, body.top_k, body.context)
+            answer = await pool.ask(question, body.top_k, context)
         except OverflowError:
             log_question("api", "opptatt", started)
             return error(503, BUSY, {"Retry-After": "2"})
@@ -180,12 +184,12 @@ def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None)
             log_question("api", "tidsavbrudd", started)
             return error(503, TOO_SLOW, {"Retry-After": "5"})
         except AskerQAError as err:
-            log_question("api", "avvist", started, None, body.question)
+            log_question("api", "avvist", started, None, question)
             return error(400, str(err))
         except Exception:  # noqa: BLE001 - one bad request must not take the server down
-            log_question("api", "feil", started, None, body.question)
+            log_question("api", "feil", started, None, question)
             return error(500, FAILED)
-        log_question("api", answer_status(answer), started, answer.confidence, body.question)
+        log_question("api", answer_status(answer), started, answer.confidence, question)
         out = answer_json(answer, body.top_k)
         if getattr(answer, "notice", ""):
             out["notice"] = answer.notice  # e.g. the question was cut; the CLI prints it beside the JSON

@@ -23,6 +23,13 @@ THANKS = "Takk for tilbakemeldingen!"
 VOTE_LOST = "Beklager, tilbakemeldingen kunne ikke lagres."
 
 
+def clean_question(text: str | None, limit: int) -> str:
+    """The question as stored and asked: cut to `limit` characters, lone surrogates (from a broken
+    client) replaced by U+FFFD so neither the engine nor the log sink trips over them."""
+    text = (text or "")[:limit]
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def keep_last_turns(history: list[dict], asked: list[dict], turns: int = MAX_TURNS) -> tuple[list[dict], list[dict]]:
     """The last `turns` question/answer pairs; `asked` entries point at history positions, so they shift too."""
     drop = max(0, len(history) - 2 * turns)
@@ -36,8 +43,7 @@ def respond(engine: Any, message: str | None, history: list | None, asked: list 
             top_k: int = 5) -> tuple[list[dict], str, list[dict]]:
     """One chat turn. A failure inside one request becomes a chat message, never a crash."""
     started = time.perf_counter()
-    limit = settings().max_question_chars
-    message = (message or "")[:limit]  # longer text is never stored; the engine says it was cut
+    message = clean_question(message, settings().max_question_chars)  # longer text is never stored
     history = list(history or [])
     asked = list(asked or [])
     history.append({"role": "user", "content": escape(message) or "\u00a0"})
