@@ -40,10 +40,11 @@ def test_ask_returns_the_cli_json_contract(client):
     assert len(body["passages"]) == 1 and body["passages"][0]["id"] == "p-sick"
 
 
-def test_lone_surrogates_and_context_are_accepted(client):
-    r = client.post("/api/ask", content=b'{"question": "sykefrav\\ud800r", "context": ["Hva med 2021?"]}',
-                    headers={"content-type": "application/json"})
-    assert r.status_code == 200 and r.json()["question"] == "sykefrav\ufffdr"
+def test_a_lone_surrogate_gets_the_norwegian_422_and_context_is_accepted(client):
+    r = client.post("/api/ask", content=b'{"question": "sykefrav\\ud800r"}', headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"].startswith("Ugyldig")
+    r = client.post("/api/ask", json={"question": "Og i 2021?", "context": ["Hvor høyt var sykefraværet?"]})
+    assert r.status_code == 200 and r.json()["question"] == "Og i 2021?"
 
 
 @pytest.mark.parametrize("payload", [
