@@ -1,26 +1,65 @@
 #!/usr/bin/env python
-"""Load test: 50 simulated users, 10 questions each, through gradio_client against the app on loopback.
+"""Load generator for askerqa: N users × M questions against /api/ask or the chat, on loopback only.
 
-    python scripts/load_test.py                 # starts the app on a free port, measures, stops it
-    python scripts/load_test.py --url http://127.0.0.1:7860/ --pid 1234
+    python scripts/load_test.py --target api --users 50 --questions 10
+    python scripts/load_test.py --target chat --users 50 --questions 10
+    python scripts/load_test.py --target api --users 200 --questions 1 --rate-limit on   # a burst: 200/429/503 only
+    python scripts/load_test.py --url http://127.0.0.1:7860 --pid 1234                  # an app already running
 
-Prints errors, p50/p95/max latency per question (as the user waits for it, queue included), throughput
-and the app's peak RSS. A measurement to report, not a test: it asserts nothing about time.
+It starts the app itself (output to a log file, rate limit off unless --rate-limit on, since every
+simulated user comes from the same address), sends the questions with asyncio + httpx (the chat through
+Gradio's own queue protocol, no gradio_client), and reports p50/p95/max, throughput, counts by status,
+the app's peak RSS and whether the app wrote progress noise. Bounded: --deadline seconds in all.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.request
+import uuid
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+NOISE = ("Batches:", "it/s]", "%|")  # progress bars: must never appear in the app's output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int, log_path: Path, rate_limit: bool) -> subprocess.Popen:
+    env = {**os.environ, "ASKERQA_PORT": str(port), "ASKERQA_HOST": "127.0.0.1",
+           "ASKERQA_FEEDBACK_DB": str(log_path.parent / "feedback.sqlite3")}
+    if not rate_limit:
+        env["ASKERQA_API_RATE"] = "0"
+    out = open(log_path, "wb")  # noqa: SIM115 - the app writes here as long as it runs
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the app did not start within 240 s")
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -33,82 +72,115 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+async def ask_api(client: httpx.AsyncClient, question: str) -> int:
+    r = await client.post("/api/ask", json={"question": question})
+    return r.status_code
+
+
+async def chat_fn_index(client: httpx.AsyncClient) -> int:
+    config = (await client.get("/config")).json()
+    return next(d["id"] for d in config["dependencies"] if d.get("api_name") == "respond")
+
+
+async def ask_chat(client: httpx.AsyncClient, question: str, fn_index: int) -> int:
+    """One chat turn through Gradio's queue: join, then read the event stream until the result."""
+    session = uuid.uuid4().hex[:11]
+    join = await client.post("/gradio_api/queue/join",
+                             json={"data": [question, [], []], "fn_index": fn_index, "session_hash": session,
+                                   "event_data": None, "trigger_id": None})
+    if join.status_code != 200:
+        return join.status_code
+    async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as stream:
+        async for line in stream.aiter_lines():
+            if not line.startswith("data:"):
+                continue
+            msg = json.loads(line[5:])
+            if msg.get("msg") == "process_completed":
+                out = msg.get("output") or {}
+                if not msg.get("success", False):
+                    return 500
+                text = json.dumps(out, ensure_ascii=False)
+                return 500 if "noe gikk galt" in text else 200
+    return 599  # the stream ended without a result
+
+
+async def run(url: str, target: str, users: int, per_user: int, questions: list[str], deadline_s: float) -> dict:
+    latencies: list[float] = []
+    codes: Counter[int | str] = Counter()
+    limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+        fn_index = await chat_fn_index(client) if target == "chat" else 0
+        gate = asyncio.Event()
+
+        async def user(n: int) -> None:
+            await gate.wait()
+            for i in range(per_user):
+                q = questions[(n * per_user + i) % len(questions)]
+                t = time.perf_counter()
+                try:
+                    code = await (ask_chat(client, q, fn_index) if target == "chat" else ask_api(client, q))
+                except httpx.HTTPError as exc:
+                    code = type(exc).__name__
+                codes[code] += 1
+                if code == 200:
+                    latencies.append((time.perf_counter() - t) * 1000)
+
+        tasks = [asyncio.create_task(user(n)) for n in range(users)]
+        t0 = time.perf_counter()
+        gate.set()
+        done, pending = await asyncio.wait(tasks, timeout=deadline_s)
+        for task in pending:
+            task.cancel()
+        wall = time.perf_counter() - t0
+    lat = sorted(latencies)
+    return {
+        "target": target, "users": users, "questions_per_user": per_user, "sent": sum(codes.values()),
+        "unfinished_users": len(pending), "status": dict(codes), "wall_s": round(wall, 1),
+        "throughput_per_s": round(len(lat) / wall, 1) if wall else None,
+        "p50_ms": round(statistics.median(lat)) if lat else None,
+        "p95_ms": round(lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]) if lat else None,
+        "max_ms": round(lat[-1]) if lat else None,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url")
-    parser.add_argument("--pid", type=int, help="the app's process id, for its peak RSS")
+    parser.add_argument("--url", help="an app already running (loopback only); default: start one")
+    parser.add_argument("--pid", type=int, help="that app's process id, for its peak RSS")
+    parser.add_argument("--target", choices=["api", "chat"], default="api")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=10, help="questions per user")
+    parser.add_argument("--rate-limit", choices=["on", "off"], default="off", help="the app's per-client rate limit")
+    parser.add_argument("--deadline", type=float, default=600, help="seconds before unfinished users are stopped")
     args = parser.parse_args()
+    if not (0 < args.users <= 1000 and 0 < args.questions <= 1000):
+        raise SystemExit("load_test: --users and --questions must be between 1 and 1000")
 
-    from gradio_client import Client
-
-    proc = None
-    url, pid = args.url, args.pid
+    proc, log_path, url, pid = None, None, args.url, args.pid
     if url is None:
-        from browser import free_port, start_app
-
         port = free_port()
-        proc = start_app(port, Path(tempfile.mkdtemp()) / "feedback.sqlite3")
-        url, pid = f"http://127.0.0.1:{port}/", proc.pid
+        log_path = Path(tempfile.mkdtemp(prefix="askerqa-load-")) / "app.log"
+        proc = start_app(port, log_path, args.rate_limit == "on")
+        url, pid = f"http://127.0.0.1:{port}", proc.pid
+    if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("load_test: loopback only")
     dev = [json.loads(x)["question"] for x in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
-
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    start_gate = threading.Barrier(args.users)
-
-    def user(n: int) -> None:
-        try:
-            client = Client(url, verbose=False)
-        except Exception as exc:  # noqa: BLE001 - counted and reported
-            with lock:
-                errors.append(f"user {n}: connect: {exc}")
-            start_gate.abort()
-            return
-        try:
-            start_gate.wait(timeout=120)
-        except threading.BrokenBarrierError:
-            pass
-        for i in range(args.questions):
-            q = dev[(n * args.questions + i) % len(dev)]
-            t = time.perf_counter()
-            try:
-                history, _ = client.predict(q, [], [], api_name="/respond")
-                text = str(history[-1]["content"])
-                if "noe gikk galt" in text:
-                    raise RuntimeError("the app reported an internal error")
-            except Exception as exc:  # noqa: BLE001 - counted and reported
-                with lock:
-                    errors.append(f"user {n} q{i}: {exc}")
-                continue
-            with lock:
-                latencies.append((time.perf_counter() - t) * 1000)
-
-    t0 = time.perf_counter()
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(args.users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=900)
-    wall = time.perf_counter() - t0
-    rss = peak_rss_mb(pid) if pid else None
-    if proc is not None:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-    total = args.users * args.questions
-    lat = sorted(latencies)
-    print(f"load: {args.users} users × {args.questions} questions = {total} requests against {url}")
-    print(f"errors: {len(errors)}")
-    for e in errors[:10]:
-        print(f"  {e}")
-    if lat:
-        p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
-        print(f"latency per question: p50 {statistics.median(lat):.0f} ms, p95 {p95:.0f} ms, max {lat[-1]:.0f} ms")
-        print(f"throughput: {len(lat) / wall:.1f} questions/s over {wall:.1f} s")
-    print(f"app peak RSS: {rss:.0f} MB" if rss else "app peak RSS: unknown (give --pid)")
-    return 1 if errors else 0
+    try:
+        result = asyncio.run(run(url, args.target, args.users, args.questions, dev, args.deadline))
+    finally:
+        result_rss = peak_rss_mb(pid) if pid else None
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result["app_peak_rss_mb"] = round(result_rss) if result_rss else None
+    noisy = False
+    if log_path is not None:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+        noisy = any(n in text for n in NOISE)
+        result["app_log"] = {"path": str(log_path), "lines": text.count("\n"), "progress_noise": noisy}
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    bad = {k for k in result["status"] if k not in (200, 429, 503)}
+    return 1 if bad or noisy or result["unfinished_users"] else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -24,16 +25,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, feedback_db: Path, timeout: float = 240) -> subprocess.Popen:
-    env = {**os.environ, "ASKERQA_PORT": str(port), "ASKERQA_HOST": "127.0.0.1", "ASKERQA_FEEDBACK_DB": str(feedback_db)}
+def start_app(port: int, feedback_db: Path, timeout: float = 240, output: Any = None,
+              env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start `app.py` on loopback; its output goes to `output` (a file object, or subprocess.PIPE left
+    unread on purpose), by default to app.log beside the feedback database."""
+    env = {**os.environ, "ASKERQA_PORT": str(port), "ASKERQA_HOST": "127.0.0.1", "ASKERQA_FEEDBACK_DB": str(feedback_db),
+           **(env or {})}
+    if output is None:
+        output = open(feedback_db.parent / "app.log", "ab")  # noqa: SIM115 - lives as long as the app
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=output, stderr=subprocess.STDOUT if output is not subprocess.PIPE else subprocess.PIPE)
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}: {proc.stdout.read()}")
+            raise RuntimeError(f"app exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
                 if r.status == 200:
                     return proc
         except OSError:

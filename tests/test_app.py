@@ -1,4 +1,4 @@
-"""The web app end to end: gradio_client against the running app, a real browser, axe-core."""
+"""The web app end to end: gradio_client against the running app, a real browser (marked `browser`), axe-core."""
 
 import json
 import os
@@ -94,6 +94,7 @@ def _ask_by_keyboard(page, question):
     return page.locator("[data-testid=bot]").last
 
 
+@pytest.mark.browser
 def test_keyboard_only_question_in_a_real_browser(app, browser):
     # an English browser still gets a bokmål page: Gradio would otherwise follow the browser's language
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="en-US")
@@ -109,6 +110,7 @@ def test_keyboard_only_question_in_a_real_browser(app, browser):
     page.close()
 
 
+@pytest.mark.browser
 def test_feedback_vote_is_stored(app, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(app[0])
@@ -140,6 +142,7 @@ def _axe(page, script):
     ]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 320])
 def test_accessibility_of_both_tabs(app, browser, width):
     script = ensure_axe()

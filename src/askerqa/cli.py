@@ -1,4 +1,4 @@
-"""`askerqa` command line: passages | tables | model | build | ask | eval | bench | feedback."""
+"""`askerqa` command line: passages | tables | model | build | ask | eval | bench | feedback | serve."""
 
 from __future__ import annotations
 
@@ -222,6 +222,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    return serve(args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="askerqa", description="Spørsmål og svar om Asker kommunes 4-årsrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("feedback", help="oppsummer tommel opp/ned fra appen")
     p.set_defaults(func=cmd_feedback)
+
+    s = settings()
+    p = sub.add_parser("serve", help="start nettsiden og JSON-API-et (/api/ask, /api/docs)")
+    p.add_argument("--host", default=s.host, help="adresse å lytte på (ASKERQA_HOST, standard 127.0.0.1)")
+    p.add_argument("--port", type=int, default=s.port, help="port (ASKERQA_PORT, standard 7860)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,79 @@
+"""Chat callbacks as plain functions: (engine, message, history, asked) in, new state out.
+
+Gradio calls them through ui.py; tests call them with a fake engine. What is kept per session is
+bounded: the question is cut to the CLI's length limit before it is stored, and only the last
+MAX_TURNS turns stay in the history.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from ..config import settings
+from ..errors import AskerQAError
+from ..render import escape, render_answer, render_error
+from .logs import answer_status, log_question
+
+log = logging.getLogger("askerqa.web")
+MAX_TURNS = 20  # question + answer pairs kept per session
+FAILED = "Beklager, noe gikk galt med dette spørsmålet. Prøv igjen, eller still det på en annen måte."
+THANKS = "Takk for tilbakemeldingen!"
+VOTE_LOST = "Beklager, tilbakemeldingen kunne ikke lagres."
+
+
+def clean_question(text: str | None, limit: int) -> str:
+    """The question as stored and asked: cut to `limit` characters, lone surrogates (from a broken
+    client) replaced by U+FFFD so neither the engine nor the log sink trips over them."""
+    text = (text or "")[:limit]
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def keep_last_turns(history: list[dict], asked: list[dict], turns: int = MAX_TURNS) -> tuple[list[dict], list[dict]]:
+    """The last `turns` question/answer pairs; `asked` entries point at history positions, so they shift too."""
+    drop = max(0, len(history) - 2 * turns)
+    if not drop:
+        return history, asked
+    kept = [{**a, "index": a["index"] - drop} for a in asked if a["index"] - drop >= 0]
+    return history[drop:], kept
+
+
+def respond(engine: Any, message: str | None, history: list | None, asked: list | None,
+            top_k: int = 5) -> tuple[list[dict], str, list[dict]]:
+    """One chat turn. A failure inside one request becomes a chat message, never a crash."""
+    started = time.perf_counter()
+    message = clean_question(message, settings().max_question_chars)  # longer text is never stored
+    history = list(history or [])
+    asked = list(asked or [])
+    history.append({"role": "user", "content": escape(message) or "\u00a0"})
+    passage_id, status, confidence = None, "feil", None
+    try:
+        answer = engine.ask(message, top_k)
+        reply = render_answer(answer)
+        passage_id = answer.passage_id if answer.found else None
+        status, confidence = answer_status(answer), answer.confidence
+    except AskerQAError as err:
+        reply, status = render_error(str(err)), "avvist"
+    except Exception:  # noqa: BLE001 - one bad request must not take the app down
+        log.exception("spørsmålet feilet")
+        reply = FAILED
+    log_question("chat", status, started, confidence, message)
+    history.append({"role": "assistant", "content": reply})
+    asked.append({"index": len(history) - 1, "question": message, "passage_id": passage_id})
+    history, asked = keep_last_turns(history, asked)
+    return history, "", asked
+
+
+def vote(store: Any, asked: list | None, index: Any, liked: Any) -> str | None:
+    """Store a thumbs up/down for the answer at history position `index`; the message to show, or None."""
+    index = index[0] if isinstance(index, (list, tuple)) else index
+    entry = next((a for a in (asked or []) if a.get("index") == index), None)
+    if entry is None or not isinstance(liked, bool):
+        return None
+    try:
+        store.add(entry["question"], entry["passage_id"], liked)
+    except Exception:  # noqa: BLE001 - the user is told; the vote is not silently lost
+        log.exception("tilbakemeldingen kunne ikke lagres")
+        return VOTE_LOST
+    return THANKS
