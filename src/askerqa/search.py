@@ -29,11 +29,10 @@ from .answer import (
 from .config import Settings
 from .config import settings as default_settings
 from .embedding import build_model, is_built, load_model
-from .glossary import translations
 from .lexical import tokenize
 from .query import Query, parse_question
-from .text import AccentRestorer
 from .types import Answer, Hit, Passage
+from .vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,7 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
-        self._accents = AccentRestorer(self._texts)
-        self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
-        self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
-        self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
+        self.vocabulary = Vocabulary(self._texts, data.lexical.vocab)
         self._facts = sentence_facts(self._texts, data.sentence_refs)
         self._idf = term_weights(self._facts)
         self._by_passage: dict[int, np.ndarray] = {}
@@ -103,24 +99,6 @@ class Engine:
     @property
     def passages(self) -> list[Passage]:
         return self.data.passages
-
-    def is_known(self, term: str) -> bool:
-        """Whether the report uses the word, allowing for inflection (the stemmer misses some on folded text)."""
-        if term in self._vocab:
-            return True
-        if len(term) >= 5 and term[: max(4, len(term) - 2)] in self._vocab_prefixes:
-            return True
-        if len(term) >= 4 and term in self._vocab_suffixes:  # the last part of a compound: `skute` in `polarskute`
-            return True
-        return any(term[:k] in self._vocab for k in range(max(4, len(term) - 3), len(term)))
-
-    def _unknown(self, terms: set[str], norwegian: list[str], english: bool) -> int:
-        """Content words of the question the report never uses. For an English question: lexicon entries
-        none of whose Norwegian words the report uses (`property tax` -> `eiendomsskatt`)."""
-        if not english:
-            return sum(not self.is_known(t) for t in terms)
-        entries = [content_terms(words) for words in norwegian]
-        return sum(not any(self.is_known(t) for t in entry) for entry in entries if entry)
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
@@ -155,10 +133,9 @@ class Engine:
     def ask(self, question: str, top_k: int = 5) -> Answer:
         started = time.perf_counter()
         query = parse_question(question, self.settings.max_question_chars)
-        norwegian = translations(query.text) if query.english else []
-        if norwegian:  # an English question is searched with the Norwegian words of the domain lexicon
-            query = replace(query, text=f"{query.text} {' '.join(norwegian)}")
-        qvec = self.encode_query(self._accents.restore(query.text))
+        norwegian = self.vocabulary.translations(query.text) if query.english else []
+        query = replace(query, text=self.vocabulary.expand(query.text, query.english))
+        qvec = self.encode_query(self.vocabulary.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
         top_k = max(1, min(int(top_k), len(order)))
@@ -173,7 +150,7 @@ class Engine:
             top_cosine=float(cosine[top[0]]),
             sentence_cosine=ranking.sentence_best,
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
-            unknown=self._unknown(q_terms, norwegian, query.english),
+            unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
         conf = confidence(signals)
