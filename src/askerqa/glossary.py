@@ -101,7 +101,7 @@ _PLURAL = [(re.compile(r"ies$"), "y"), (re.compile(r"(ses|xes|ches|shes)$"), lam
 _ING = re.compile(r"(ing|ed)$")
 
 
-def _lemmas(word: str) -> list[str]:
+def lemmas(word: str) -> list[str]:
     """The word and crude English base forms (`apprentices` -> `apprentice`, `employed` -> `employ`)."""
     out = [word]
     for pattern, repl in _PLURAL:
@@ -138,4 +138,4 @@ def translations(question: str) -> list[str]:
 
 def _variants(phrase: list[str]) -> list[list[str]]:
     # only the last word of a phrase is inflected ("sick leaves" hardly occurs, "electric cars" does)
-    return [phrase[:-1] + [w] for w in _lemmas(phrase[-1])]
+    return [phrase[:-1] + [w] for w in lemmas(phrase[-1])]

@@ -22,11 +22,10 @@ from .config import settings as default_settings
 from .constraints import Names, constraints_of
 from .conversation import interpret
 from .embedding import build_model, is_built, load_model
-from .glossary import translations
 from .lexical import tokenize
 from .query import Query, parse_question
-from .text import AccentRestorer
 from .types import Answer, Passage
+from .vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,7 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
-        self._accents = AccentRestorer(self._texts)
-        self._vocab = {t for t in data.lexical.vocab if not t.endswith("~")}
-        self._vocab_prefixes = {v[:k] for v in self._vocab for k in range(4, len(v) + 1)}
-        self._vocab_suffixes = {v[-k:] for v in self._vocab for k in range(4, len(v) + 1)}
+        self.vocabulary = Vocabulary(self._texts, data.lexical.vocab)
         self.report = Report(data.passages, data.sentence_refs, data.sentence_vectors, Names.from_texts(self._texts))
 
     @classmethod
@@ -92,24 +88,6 @@ class Engine:
     @property
     def passages(self) -> list[Passage]:
         return self.data.passages
-
-    def is_known(self, term: str) -> bool:
-        """Whether the report uses the word, allowing for inflection (the stemmer misses some on folded text)."""
-        if term in self._vocab:
-            return True
-        if len(term) >= 5 and term[: max(4, len(term) - 2)] in self._vocab_prefixes:
-            return True
-        if len(term) >= 4 and term in self._vocab_suffixes:  # the last part of a compound: `skute` in `polarskute`
-            return True
-        return any(term[:k] in self._vocab for k in range(max(4, len(term) - 3), len(term)))
-
-    def _unknown(self, terms: set[str], norwegian: list[str], english: bool) -> int:
-        """Content words of the question the report never uses. For an English question: lexicon entries
-        none of whose Norwegian words the report uses (`property tax` -> `eiendomsskatt`)."""
-        if not english:
-            return sum(not self.is_known(t) for t in terms)
-        entries = [content_terms(words) for words in norwegian]
-        return sum(not any(self.is_known(t) for t in entry) for entry in entries if entry)
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._encode_lock:
@@ -157,10 +135,9 @@ class Engine:
         query = parse_question(reading.interpreted, self.settings.max_question_chars)
         if reading.followup:  # what is shown and returned is what the user typed
             query = replace(query, raw=question)
-        norwegian = translations(query.text) if query.english else []
-        if norwegian:  # an English question is searched with the Norwegian words of the domain lexicon
-            query = replace(query, text=f"{query.text} {' '.join(norwegian)}")
-        qvec = self.encode_query(self._accents.restore(query.text))
+        norwegian = self.vocabulary.translations(query.text) if query.english else []
+        query = replace(query, text=self.vocabulary.expand(query.text, query.english))
+        qvec = self.encode_query(self.vocabulary.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
         top = [int(i) for i in order[:20]]
@@ -170,10 +147,10 @@ class Engine:
             top_cosine=float(cosine[top[0]]),
             sentence_best=ranking.sentence_best,
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
-            unknown=self._unknown(q_terms, norwegian, query.english),
+            unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
-        constraints = constraints_of(self._accents.restore(query.raw), self.report.names)
+        constraints = constraints_of(self.vocabulary.restore(reading.interpreted), self.report.names)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, interpreted=reading.interpreted if reading.followup else "")
 

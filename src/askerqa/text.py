@@ -184,33 +184,3 @@ def fold(text: str) -> str:
     """Lowercase and fold æøå so that `Royken`, `okonomi` and `larlinger` match the report's words."""
     t = unicodedata.normalize("NFC", text).lower()
     return t.translate(_FOLD)
-
-
-class AccentRestorer:
-    """Put æøå back into words typed without them, when the report spells that word only one way.
-
-    `hvor mange moter hadde fellesnemnda` -> `hvor mange møter hadde fellesnemnda`. A word the report
-    uses as typed is left alone (`for` stays `for`), so only words that cannot be the report's are changed.
-    Lexical search folds anyway; this helps the embedding model, which reads `moter` as another word.
-    """
-
-    def __init__(self, texts: list[str]) -> None:
-        counts: Counter[str] = Counter(w.lower() for t in texts for w in _WORD_RE.findall(t))
-        self.known = set(counts)
-        by_fold: dict[str, Counter[str]] = {}
-        for word, n in counts.items():
-            f = fold(word)
-            if f != word:
-                by_fold.setdefault(f, Counter())[word] += n
-        self.restore_map = {f: c.most_common(1)[0][0] for f, c in by_fold.items()}
-
-    def restore(self, text: str) -> str:
-        def fix(m: re.Match[str]) -> str:
-            word = m.group(0)
-            low = word.lower()
-            if low in self.known or low not in self.restore_map:
-                return word
-            new = self.restore_map[low]
-            return new.capitalize() if word[:1].isupper() else new
-
-        return _WORD_RE.sub(fix, text)
