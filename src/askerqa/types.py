@@ -94,3 +94,4 @@ class Answer:
     alternatives: tuple[Alternative, ...] = ()  # when uncertain: the best quotes from different passages
     note: str = ""  # e.g. the report has the topic but not the asked year
     interpreted: str = ""  # the standalone question that was searched (a follow-up read with its context)
+    lead: str = ""  # when the quote is a table row: the cell the question asks for, verbatim ("2021: 8,4 %")
