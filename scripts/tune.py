@@ -23,11 +23,11 @@ from pathlib import Path
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.evaluate import analyse_all, cross_validate, load_questions, result, summarise
-from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, fit
+from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, constraint_counts, fit
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl"]
-GRID = [Hyper(q, c) for q in (0.03, 0.1, 0.3, 1.0, 3.0) for c in (0.1, 0.3, 1.0)]
+DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
+GRID = [Hyper(q, c) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
 KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain")
 
 
@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         "questions": len(questions),
         "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
         "folds": {"k": args.k, "seed": args.seed, "by": "question, numpy default_rng(seed).permutation"},
+        "constraints": constraint_counts(analyses, golds, labels),
         "selection": f"highest cross-validated utility = Answer - {WRONG_COST} x FoundWrong - HiddenRight",
         "tried": tried,
         "chosen": best,

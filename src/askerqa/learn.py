@@ -27,8 +27,8 @@ from .answer import (
     LinearModel,
     Models,
     Report,
-    _question_features,
     decide,
+    question_features,
     quote_text,
 )
 from .text import satisfies
@@ -79,17 +79,22 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     ys = [lab for a, g, lab in zip(analyses, golds, labels, strict=True) if g.answerable and len(a.candidates)]
     quote = _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c)
 
-    qx, right = [], []
+    # the confidence model learns on the questions whose answer it decides: those where some candidate
+    # carries the asked year and name (the others are "not found" whatever their confidence)
+    qx, right, alt_right = [], [], []
     for a, lab in zip(analyses, labels, strict=True):
-        scores = quote.logit(a.features) if a.candidates else np.empty(0)
-        qx.append(_question_features(a, scores))
-        right.append(bool(len(scores)) and bool(lab[int(np.argmax(scores))]))
+        scores, satisfied = a.constrained(quote.logit(a.features) if a.candidates else np.empty(0))
+        if not satisfied:
+            continue
+        qx.append(question_features(a, scores))
+        right.append(bool(lab[int(np.argmax(scores))]))
+        alt_right.append(bool(lab.any()))
     qx_arr, right_arr = np.vstack(qx), np.array(right)
     conf = _fit_logistic(qx_arr, right_arr, QUESTION_FEATURES, hyper.confidence_c)
     p = 1.0 / (1.0 + np.exp(-conf.logit(qx_arr)))
     found_at = _found_threshold(p, right_arr)
-    alt_right = np.array([bool(lab.any()) for lab in labels])  # some candidate is right: worth showing to check
-    uncertain_at = _uncertain_threshold(p, alt_right, found_at)
+    # some candidate is right: worth showing the best ones to check
+    uncertain_at = _uncertain_threshold(p, np.array(alt_right), found_at)
     return Models(quote, conf, found_at, uncertain_at)
 
 
@@ -133,3 +138,20 @@ def cross_validated_answers(report: Report, analyses: list[Analysis], golds: lis
         for i in test:
             answers[i] = decide(report, analyses[i], models, top_k=top_k)
     return answers, parts
+
+
+def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[np.ndarray]) -> dict[str, int]:
+    """How often a right quote carries the asked year / name: the evidence for making them hard constraints."""
+    year_hit, name_hit = CANDIDATE_FEATURES.index("year_hit"), CANDIDATE_FEATURES.index("name_hit")
+    counts = {"year_asked": 0, "year_carried": 0, "name_asked": 0, "name_carried": 0}
+    for a, g, lab in zip(analyses, golds, labels, strict=True):
+        if not g.answerable or not lab.any():
+            continue
+        right = a.features[lab]
+        if a.constraints.years:
+            counts["year_asked"] += 1
+            counts["year_carried"] += int((right[:, year_hit] > 0).any())
+        if a.constraints.names:
+            counts["name_asked"] += 1
+            counts["name_carried"] += int((right[:, name_hit] > 0).any())
+    return counts
