@@ -66,10 +66,40 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float
     return LinearModel(names, tuple(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]), tuple(mean), tuple(scale))
 
 
+def _fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], names: tuple[str, ...], c: float) -> LinearModel:
+    """A conditional logit over each question's candidates: maximise the probability mass that a softmax
+    over one question's candidates puts on its right quotes (what choosing the argmax needs), with an L2
+    penalty 1/(2c)·|w|². Questions with no right candidate teach nothing here and are left out."""
+    from scipy.optimize import minimize
+
+    allx = np.vstack([x for x, _ in groups])
+    mean = allx.mean(axis=0)
+    scale = allx.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    data = [((x - mean) / scale, y) for x, y in groups if y.any() and not y.all()]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.5 * w @ w / c, w / c
+        for z, y in data:
+            s = z @ w
+            s = s - s.max()
+            e = np.exp(s)
+            p_all = e / e.sum()
+            p_pos = e[y] / e[y].sum()
+            total -= np.log(e[y].sum()) - np.log(e.sum())
+            grad = grad - (p_pos @ z[y] - p_all @ z)
+        return float(total), grad
+
+    w0 = np.zeros(len(names))
+    res = minimize(loss, w0, jac=True, method="L-BFGS-B")
+    return LinearModel(names, tuple(float(v) for v in res.x), 0.0, tuple(mean), tuple(scale))
+
+
 @dataclass(frozen=True)
 class Hyper:
     quote_c: float = 1.0
     confidence_c: float = 1.0
+    listwise: bool = True  # conditional logit over each question's candidates, else pointwise logistic
 
 
 def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hyper = Hyper(),
@@ -77,7 +107,10 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
     xs = [a.features for a, g in zip(analyses, golds, strict=True) if g.answerable and len(a.candidates)]
     ys = [lab for a, g, lab in zip(analyses, golds, labels, strict=True) if g.answerable and len(a.candidates)]
-    quote = _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c)
+    if hyper.listwise:
+        quote = _fit_listwise(list(zip(xs, ys, strict=True)), CANDIDATE_FEATURES, hyper.quote_c)
+    else:
+        quote = _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c)
 
     # the confidence model learns on the questions whose answer it decides: those where some candidate
     # carries the asked year and name (the others are "not found" whatever their confidence)
