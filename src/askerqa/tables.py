@@ -217,184 +217,228 @@ def has_values(lines: list[Line]) -> bool:
     return any(trailing_cells(t)[1] for _, t in _fix_tall_kommer(lines))
 
 
-def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
-    """Parse one table region (paragraphs of lines) into rows; what does not fit stays text."""
-    table = ParsedTable(title=title)
-    columns: list[str] | None = None
-    label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
-    pending: list[tuple[int, str]] = []  # single values (column-major layout)
-    col_major_labels: list[list[Line]] = []
+class _TableParser:
+    """Reads one table region line by line; one method per kind of line. What fits no layout stays text.
 
-    def flush_labels_as_text() -> None:
-        for p in label_buf:
-            table.text_paragraphs.append(p)
-        label_buf.clear()
+    State: the column headers, label paragraphs waiting for their values, a row whose values wrap onto
+    the next line (`partial`) and single values of a column-major table (`pending`)."""
 
-    def headers_from_labels(n: int) -> bool:
+    def __init__(self, title: str) -> None:
+        self.table = ParsedTable(title=title)
+        self.columns: list[str] | None = None
+        self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
+        self.pending: list[Line] = []  # single values (column-major layout)
+        self.col_major_labels: list[list[Line]] = []
+        self.partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
+
+    # --- driving ----------------------------------------------------------------------------------
+
+    def feed(self, paragraphs: list[list[Line]]) -> ParsedTable:
+        for para in paragraphs:
+            para = _fix_tall_kommer(para, self.table.split_cell_lines)
+            for idx, (ln, text) in enumerate(para):
+                text = text.strip()
+                if text:
+                    self.line(para, idx, ln, text)
+        self.resolve_pending()
+        self.flush_labels_as_text()
+        for row in self.table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans it too
+            while row.lines[1] + 1 in self.table.split_cell_lines:
+                row.lines = (row.lines[0], row.lines[1] + 1)
+        return self.table
+
+    def line(self, para: list[Line], idx: int, ln: int, text: str) -> None:
+        """Dispatch one non-empty line to the method for its kind."""
+        if self.partial is not None and not _values_only(text):
+            self.abandon_partial()
+        if text.startswith("Kilde:"):
+            self.source_line(ln, text)
+            return
+        if text in HEADER_OVERRIDES:
+            self.override_header(ln, text)
+            return
+        if text in HEADER_OVERRIDE_CONTINUATIONS:
+            self.table.header_lines.add(ln)
+            return
+        head = header_columns(text)
+        if head is not None and (self.columns is None or len(head[1]) > 1 or not self.table.rows):
+            self.header_line(ln, head)
+            return
+        label, cells = trailing_cells(text)
+        if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
+            cells = []  # `januar 2023`: a year in a column header or a label, not a value
+        if cells and not label:
+            self.values_line(ln, text, cells)
+        elif cells and not label.endswith("."):
+            self.row_line(idx, ln, text, label, cells)
+        elif text.endswith("."):
+            self.statement_line(ln, text)
+        else:
+            self.text_line(para, idx, ln, text)
+
+    # --- one method per kind of line ----------------------------------------------------------------
+
+    def source_line(self, ln: int, text: str) -> None:
+        """`Kilde: ...`: the table's source."""
+        self.resolve_pending()
+        t = self.table
+        t.source = (t.source + " " + text).strip() if t.source else text
+        t.source_lines = (ln, ln)
+
+    def override_header(self, ln: int, text: str) -> None:
+        """A column header that only a hand-written override can give back (see HEADER_OVERRIDES)."""
+        self.resolve_pending()
+        override_title, self.columns = HEADER_OVERRIDES[text]
+        self.table.title = self.table.title or override_title
+        self.table.header_lines.add(ln)
+
+    def header_line(self, ln: int, head: tuple[str, list[str]]) -> None:
+        """`Nøkkeltall 2019 2020 2021 2022`: the columns (and a title before them)."""
+        self.resolve_pending()
+        title, cols = head
+        if self.columns is None and self.table.rows and len(cols) > 2:
+            _rows_to_axis(self.table)
+        self.columns = _grouped(self.label_buf, cols, self.table) or cols
+        self.table.header_lines.add(ln)
+        if title and not self.table.title:
+            self.table.title = title
+
+    def values_line(self, ln: int, text: str, cells: list[str]) -> None:
+        """Values only: they belong to the label paragraph(s) above, or to a column of a column-major table."""
+        n = len(self.columns) if self.columns else None
+        if n and n > 1 and len(cells) == 1 and (self.pending or len(self.label_buf) > 1):
+            if not self.pending:
+                self.col_major_labels = list(self.label_buf)
+                self.label_buf.clear()
+            self.pending.append((ln, cells[0]))
+            return
+        self.resolve_pending()
+        if self.partial is not None:
+            self.partial[1].extend(cells)
+            if n is not None and len(self.partial[1]) >= n:
+                lab, vals, first = self.partial
+                self.partial = None
+                if not self.add_row(lab, vals, (first, ln)):
+                    self.table.unparsed += 1
+                    self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+            return
+        if self.label_buf and n is not None and len(cells) < n and len(self.label_buf) == 1:
+            self.partial = (self.label_buf.pop(), list(cells), ln)
+            return
+        if self.label_buf and self.add_row(self.label_buf[-1], cells, (ln, ln)):
+            self.table.text_paragraphs.extend(self.label_buf[:-1])
+            self.label_buf.clear()
+        else:
+            self.table.unparsed += 1
+            self.flush_labels_as_text()
+            self.table.text_paragraphs.append([(ln, text)])
+
+    def row_line(self, idx: int, ln: int, text: str, label: str, cells: list[str]) -> None:
+        """`label v1 v2 ...`, the label possibly begun on the line just above."""
+        self.resolve_pending()
+        if idx == 0:
+            self.headers_from_labels(len(cells))
+        lab_lines: list[Line] = []
+        if idx > 0 and self.label_buf and self.label_buf[-1] and self.label_buf[-1][-1][0] == ln - 1:
+            lab_lines = self.label_buf.pop()
+        self.flush_labels_as_text()
+        if self.add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
+            return
+        self.table.unparsed += 1
+        self.table.text_paragraphs.append(lab_lines + [(ln, text)])
+
+    def statement_line(self, ln: int, text: str) -> None:
+        """A goal statement (one or two lines ending in a full stop), not a label."""
+        self.resolve_pending()
+        goal: list[Line] = []
+        if self.label_buf and self.label_buf[-1][-1][0] == ln - 1:
+            goal = self.label_buf.pop()
+        self.flush_labels_as_text()
+        self.table.text_paragraphs.append(goal + [(ln, text)])
+
+    def text_line(self, para: list[Line], idx: int, ln: int, text: str) -> None:
+        """A label (or part of one) waiting for values, or the continuation of the last row's label."""
+        rows = self.table.rows
+        continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == rows[-1].lines[1] if rows else False)
+        if continues_row and rows and rows[-1].lines[1] >= ln - 1 and not self.label_buf:
+            last = rows[-1]
+            last.label = join_lines([last.label, text])
+            last.lines = (last.lines[0], ln)
+            return
+        if self.label_buf and self.label_buf[-1][-1][0] == ln - 1:
+            self.label_buf[-1].append((ln, text))
+        else:
+            self.label_buf.append([(ln, text)])
+
+    # --- shared steps -------------------------------------------------------------------------------
+
+    def abandon_partial(self) -> None:
+        """A row whose values never reached the column count: kept as text."""
+        assert self.partial is not None
+        lab, vals, first = self.partial
+        self.partial = None
+        self.table.unparsed += 1
+        self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+
+    def flush_labels_as_text(self) -> None:
+        self.table.text_paragraphs.extend(self.label_buf)
+        self.label_buf.clear()
+
+    def headers_from_labels(self, n: int) -> bool:
         """Column headers printed as fragments above the first row (`Total kapasitet` / `januar 2023` /
         `Ledige plasser` / `januar 2023`): accepted when they split evenly over the columns."""
-        nonlocal columns
-        frags = [t for p in label_buf for _, t in p]
-        if columns is not None or table.rows or not frags or n < 2:
+        frags = [t for p in self.label_buf for _, t in p]
+        if self.columns is not None or self.table.rows or not frags or n < 2:
             return False
         stacked = stacked_header(frags, n) if len(frags) == 2 else None
         if stacked:
-            columns = stacked
-            table.header_lines.update(ln for p in label_buf for ln, _ in p)
-            label_buf.clear()
-            return True
-        lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
-        rest = frags[1:] if lead else frags
-        if not rest or len(rest) % n:
-            return False
-        size = len(rest) // n
-        columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
-        table.header_lines.update(ln for p in label_buf for ln, _ in p)
-        label_buf.clear()
+            self.columns = stacked
+        else:
+            lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
+            rest = frags[1:] if lead else frags
+            if not rest or len(rest) % n:
+                return False
+            size = len(rest) // n
+            self.columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
+        self.table.header_lines.update(ln for p in self.label_buf for ln, _ in p)
+        self.label_buf.clear()
         return True
 
-    def add_row(label_lines: list[Line], cells: list[str], span: tuple[int, int]) -> bool:
+    def add_row(self, label_lines: list[Line], cells: list[str], span: tuple[int, int]) -> bool:
         label = join_lines([t for _, t in label_lines])
-        n = len(columns) if columns else None
+        n = len(self.columns) if self.columns else None
         grouped = group_cells(cells, n)
         if grouped is None or not label:
             return False
-        heads = columns if columns and len(columns) == len(grouped) else [""] * len(grouped)
+        cols = self.columns
+        heads = cols if cols and len(cols) == len(grouped) else [""] * len(grouped)
         first = min([span[0]] + [ln for ln, _ in label_lines])
-        table.rows.append(ParsedRow(label, list(zip(heads, grouped, strict=True)), (first, span[1])))
+        self.table.rows.append(ParsedRow(label, list(zip(heads, grouped, strict=True)), (first, span[1])))
         return True
 
-    def resolve_pending() -> None:
-        nonlocal pending, col_major_labels
-        if not pending:
+    def resolve_pending(self) -> None:
+        """Single values collected column by column: rows when they fill labels × columns, else text."""
+        if not self.pending:
             return
-        k = len(col_major_labels)
-        n = len(columns) if columns else 0
-        if k and n and len(pending) == k * n:
-            for r, lab in enumerate(col_major_labels):
-                vals = [pending[c * k + r][1] for c in range(n)]
-                span = (min(ln for ln, _ in lab), max(pending[c * k + r][0] for c in range(n)))
-                table.rows.append(ParsedRow(join_lines([t for _, t in lab]), list(zip(columns, vals, strict=True)), span))
+        labels, k = self.col_major_labels, len(self.col_major_labels)
+        cols = self.columns or []
+        n = len(cols)
+        if k and n and len(self.pending) == k * n:
+            for r, lab in enumerate(labels):
+                vals = [self.pending[c * k + r][1] for c in range(n)]
+                span = (min(ln for ln, _ in lab), max(self.pending[c * k + r][0] for c in range(n)))
+                self.table.rows.append(ParsedRow(join_lines([t for _, t in lab]), list(zip(cols, vals, strict=True)), span))
         else:
-            table.unparsed += 1
-            for lab in col_major_labels:
-                table.text_paragraphs.append(lab)
-            table.text_paragraphs.append([(ln, v) for ln, v in pending])
-        pending = []
-        col_major_labels = []
+            self.table.unparsed += 1
+            self.table.text_paragraphs.extend(labels)
+            self.table.text_paragraphs.append(list(self.pending))
+        self.pending = []
+        self.col_major_labels = []
 
-    partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
 
-    for para in paragraphs:
-        para = _fix_tall_kommer(para, table.split_cell_lines)
-        for idx, (ln, text) in enumerate(para):
-            text = text.strip()
-            if not text:
-                continue
-            if partial is not None and not _values_only(text):
-                lab, vals, first = partial
-                partial = None
-                table.unparsed += 1
-                table.text_paragraphs.append(lab + [(first, " ".join(vals))])
-            if text.startswith("Kilde:"):
-                resolve_pending()
-                table.source = (table.source + " " + text).strip() if table.source else text
-                table.source_lines = (ln, ln)
-                continue
-            if text in HEADER_OVERRIDES:
-                resolve_pending()
-                override_title, columns = HEADER_OVERRIDES[text]
-                table.title = table.title or override_title
-                table.header_lines.add(ln)
-                continue
-            if text in HEADER_OVERRIDE_CONTINUATIONS:
-                table.header_lines.add(ln)
-                continue
-            head = header_columns(text)
-            if head is not None and (columns is None or len(head[1]) > 1 or not table.rows):
-                resolve_pending()
-                t, cols = head
-                if columns is None and table.rows and len(cols) > 2:
-                    _rows_to_axis(table)
-                columns = _grouped(label_buf, cols, table) or cols
-                table.header_lines.add(ln)
-                if t:
-                    table.title = t if not table.title else table.title
-                continue
-            label, cells = trailing_cells(text)
-            if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
-                cells = []  # `januar 2023`: a year in a column header or a label, not a value
-            if cells and not label:
-                # values only: belongs to the label paragraph(s) above, or a column of a column-major table
-                n = len(columns) if columns else None
-                if n and n > 1 and len(cells) == 1 and (pending or len(label_buf) > 1):
-                    if not pending:
-                        col_major_labels = list(label_buf)
-                        label_buf.clear()
-                    pending.append((ln, cells[0]))
-                    continue
-                resolve_pending()
-                if partial is not None:
-                    partial[1].extend(cells)
-                    if n is not None and len(partial[1]) >= n:
-                        lab, vals, first = partial
-                        partial = None
-                        if not add_row(lab, vals, (first, ln)):
-                            table.unparsed += 1
-                            table.text_paragraphs.append(lab + [(first, " ".join(vals))])
-                    continue
-                if label_buf and n is not None and len(cells) < n and len(label_buf) == 1:
-                    partial = (label_buf.pop(), list(cells), ln)
-                    continue
-                if label_buf and add_row(label_buf[-1], cells, (ln, ln)):
-                    table.text_paragraphs.extend(label_buf[:-1])
-                    label_buf.clear()
-                else:
-                    table.unparsed += 1
-                    flush_labels_as_text()
-                    table.text_paragraphs.append([(ln, text)])
-                continue
-            if cells and label and not label.endswith("."):
-                resolve_pending()
-                if idx == 0:
-                    headers_from_labels(len(cells))
-                # label on this line, possibly continued from a label line just above in the same paragraph
-                lab_lines: list[Line] = []
-                if idx > 0 and label_buf and label_buf[-1] and label_buf[-1][-1][0] == ln - 1:
-                    lab_lines = label_buf.pop()
-                flush_labels_as_text()
-                if add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
-                    continue
-                table.unparsed += 1
-                table.text_paragraphs.append(lab_lines + [(ln, text)])
-                continue
-            # a text line: a label (or part of one), a goal statement, or a label continuation
-            if text.endswith("."):
-                # a goal statement (one or two lines ending in a full stop), not a label
-                resolve_pending()
-                goal: list[Line] = []
-                if label_buf and label_buf[-1][-1][0] == ln - 1:
-                    goal = label_buf.pop()
-                flush_labels_as_text()
-                table.text_paragraphs.append(goal + [(ln, text)])
-                continue
-            continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == table.rows[-1].lines[1]
-                                                   if table.rows else False)
-            if continues_row and table.rows and table.rows[-1].lines[1] >= ln - 1 and not label_buf:
-                last = table.rows[-1]
-                last.label = join_lines([last.label, text])
-                last.lines = (last.lines[0], ln)
-                continue
-            if label_buf and label_buf[-1][-1][0] == ln - 1:
-                label_buf[-1].append((ln, text))
-            else:
-                label_buf.append([(ln, text)])
-    resolve_pending()
-    flush_labels_as_text()
-    for row in table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans that line too
-        while row.lines[1] + 1 in table.split_cell_lines:
-            row.lines = (row.lines[0], row.lines[1] + 1)
-    return table
+def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
+    """Parse one table region (paragraphs of lines) into rows; what does not fit stays text."""
+    return _TableParser(title).feed(paragraphs)
 
 
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
