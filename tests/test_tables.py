@@ -33,12 +33,33 @@ def _rows(table) -> dict[str, list[tuple[str, str]]]:
     return {row.label: list(row.cells) for row in table.rows}
 
 
+def _as_fixture(reg) -> dict:
+    t = reg.table
+    return {"line": reg.lines[0], "title": t.title,
+            "rows": [{"label": r.label, "cells": [list(c) for c in r.cells]} for r in t.rows],
+            "text_lines": sorted({ln for p in t.text_paragraphs for ln, x in p if any(ch.isdigit() for ch in x)}),
+            "source": t.source}
+
+
 def test_every_table_equals_its_fixture(report):
     expected = json.loads(FIXTURE.read_text(encoding="utf-8"))["tables"]
-    got = [{"line": reg.lines[0], "title": reg.table.title,
-            "rows": [{"label": r.label, "cells": [list(c) for c in r.cells]} for r in reg.table.rows]}
-           for reg in report.tables]
-    assert got == expected
+    assert [e["line"] for e in expected] == [reg.lines[0] for reg in report.tables]
+    for exp, reg in zip(expected, report.tables, strict=True):
+        assert exp["checked"].startswith("by hand against lines"), exp["line"]
+        assert _as_fixture(reg) == {k: exp[k] for k in ("line", "title", "rows", "text_lines", "source")}, exp["n"]
+
+
+def test_verbatim_tables_stay_text_line_for_line(report, raw):
+    """A table the parser cannot rebuild reliably has no rows; each of its number lines is kept as printed."""
+    expected = [e for e in json.loads(FIXTURE.read_text(encoding="utf-8"))["tables"] if e.get("verbatim")]
+    assert expected
+    regions = {reg.lines[0]: reg for reg in report.tables}
+    for exp in expected:
+        table = regions[exp["line"]].table
+        assert table.rows == [], exp["n"]
+        kept = {ln: x for p in table.text_paragraphs for ln, x in p}
+        for ln in exp["text_lines"]:
+            assert kept[ln].strip() == raw[ln - 1].strip(), ln
 
 
 def test_every_value_is_printed_in_its_own_rows_lines(report, raw):
