@@ -33,12 +33,33 @@ def _rows(table) -> dict[str, list[tuple[str, str]]]:
     return {row.label: list(row.cells) for row in table.rows}
 
 
+def _as_fixture(reg) -> dict:
+    t = reg.table
+    return {"line": reg.lines[0], "title": t.title,
+            "rows": [{"label": r.label, "cells": [list(c) for c in r.cells]} for r in t.rows],
+            "text_lines": sorted({ln for p in t.text_paragraphs for ln, x in p if any(ch.isdigit() for ch in x)}),
+            "source": t.source}
+
+
 def test_every_table_equals_its_fixture(report):
     expected = json.loads(FIXTURE.read_text(encoding="utf-8"))["tables"]
-    got = [{"line": reg.lines[0], "title": reg.table.title,
-            "rows": [{"label": r.label, "cells": [list(c) for c in r.cells]} for r in reg.table.rows]}
-           for reg in report.tables]
-    assert got == expected
+    assert [e["line"] for e in expected] == [reg.lines[0] for reg in report.tables]
+    for exp, reg in zip(expected, report.tables, strict=True):
+        assert exp["checked"].startswith("by hand against lines"), exp["line"]
+        assert _as_fixture(reg) == {k: exp[k] for k in ("line", "title", "rows", "text_lines", "source")}, exp["n"]
+
+
+def test_verbatim_tables_stay_text_line_for_line(report, raw):
+    """A table the parser cannot rebuild reliably has no rows; each of its number lines is kept as printed."""
+    expected = [e for e in json.loads(FIXTURE.read_text(encoding="utf-8"))["tables"] if e.get("verbatim")]
+    assert expected
+    regions = {reg.lines[0]: reg for reg in report.tables}
+    for exp in expected:
+        table = regions[exp["line"]].table
+        assert table.rows == [], exp["n"]
+        kept = {ln: x for p in table.text_paragraphs for ln, x in p}
+        for ln in exp["text_lines"]:
+            assert kept[ln].strip() == raw[ln - 1].strip(), ln
 
 
 def test_every_value_is_printed_in_its_own_rows_lines(report, raw):
@@ -145,3 +166,69 @@ def test_single_ticks_before_a_run_of_years_are_an_axis():
 def test_ambiguous_thousands_stay_text():
     t = parse_table(_paras(["Kommune 2022"], ["Asker 1 300 38 500"]), "T")
     assert t.rows == [] and t.text_paragraphs
+
+
+def test_label_holding_another_tables_cells_is_no_row():
+    t = parse_table(_paras(["Kjønn 2023 Alder 2023"], ["Kvinner 76 % Under 25 år 221"]), "T")
+    assert t.rows == [] and t.text_paragraphs
+
+
+def test_a_column_header_line_with_body_text_keeps_the_table_as_text():
+    t = parse_table(_paras(["bidratt til utviklingen. Kommune 2019 2022"], ["Hurum 30 % 31 %"]), "T")
+    assert t.rows == [] and [ln for p in t.text_paragraphs for ln, _ in p] == [3]
+
+
+def test_column_header_in_pieces_with_thousands_groups():
+    t = parse_table(_paras(["Kommune", "Andel vekst", "2019-2022"], ["Antall vekst", "2019-2022"],
+                           ["Arbeidsplasser", "2022"], ["Asker 3,6 % 1 300 38 500"]), "T")
+    assert _rows(t) == {"Asker": [("Andel vekst 2019-2022", "3,6 %"), ("Antall vekst 2019-2022", "1 300"),
+                                  ("Arbeidsplasser 2022", "38 500")]}
+
+
+def test_two_line_header_with_one_head_per_column():
+    t = parse_table(_paras(["Antall søknader Andel søknader som", "2021-2022 er innvilget 2021-2022"],
+                           ["Byggesøknader i strandsonen 266 85 %"]), "T")
+    assert _rows(t) == {"Byggesøknader i strandsonen": [("Antall søknader 2021-2022", "266"),
+                                                         ("Andel søknader som er innvilget 2021-2022", "85 %")]}
+
+
+def test_transposed_table_has_the_years_as_rows():
+    t = parse_table(_paras(["2015"], ["Asker"], ["27 %"], ["Bærum"], ["28 %"], ["2016 28 % 30 %"]), "T")
+    assert _rows(t) == {"2015": [("Asker", "27 %"), ("Bærum", "28 %")], "2016": [("Asker", "28 %"), ("Bærum", "30 %")]}
+
+
+def test_value_axis_beside_a_chart_title_is_no_data():
+    t = parse_table(_paras(["80 %", "REST AV TITTELEN 60 %"], ["Gjennomsnitt for kommunen 40 %"],
+                           ["Kilde: Undersøkelsen 20 %"]), "ANDELEN SOM 100 %")
+    assert t.rows == [] and t.title == "ANDELEN SOM REST AV TITTELEN" and t.source == "Kilde: Undersøkelsen"
+    assert {1, 4} <= t.axis_lines  # the lone `80 %` and the legend line
+
+
+def test_a_pie_charts_one_share_is_labelled_by_its_title():
+    t = parse_table(_paras(["43 %"], ["Kilde: Asker kommune"]), "ANDEL AV DRIFTSBUDSJETT – OPPVEKST")
+    assert _rows(t) == {"ANDEL AV DRIFTSBUDSJETT – OPPVEKST": [("", "43 %")]} and t.source == "Kilde: Asker kommune"
+
+
+def test_a_source_broken_mid_word_goes_on():
+    t = parse_table(_paras(["2018 2022"], ["Andel 66 % 71 %"], ["Kilde: Sentio innbyggerunder-", "søkelse (2022)."]), "T")
+    assert t.source == "Kilde: Sentio innbyggerundersøkelse (2022)." and t.text_paragraphs == []
+
+
+# --- typed from the report's lines (tables fixed by the rules above) ----------------------------
+
+def test_transposed_survival_table_from_the_report(report):
+    rows = _rows(_by_title(report, "ANDELEN FORETAK SOM HAR OVERLEVD"))
+    assert rows["2015"] == [("Asker", "27 %"), ("Bærum", "28 %"), ("Drammen", "26 %"), ("Lier", "31 %"), ("Oslo", "23 %")]
+    assert rows["2019"] == [("Asker", "47 %"), ("Bærum", "46 %"), ("Drammen", "46 %"), ("Lier", "47 %"), ("Oslo", "41 %")]
+
+
+def test_job_growth_table_from_the_report(report):
+    rows = _rows(_by_title(report, "VEKST I ARBEIDSPLASSER"))
+    assert rows["Oslo"] == [("Andel vekst 2019-2022", "6,8 %"), ("Antall vekst 2019-2022", "31 400"),
+                            ("Arbeidsplasser 2022", "523 700")]
+
+
+def test_budget_pie_charts_keep_share_and_source(report):
+    pies = [reg.table for reg in report.tables if reg.table.title.startswith("ANDEL AV KOMMUNENS TOTALE")]
+    assert [p.rows[0].cells[0][1] for p in pies] == ["43 %", "34 %", "11 %", "1 %", "5 %", "6 %"]
+    assert all(p.source == "Kilde: Asker kommune" for p in pies)

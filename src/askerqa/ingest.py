@@ -233,7 +233,8 @@ def render_row(context: str, title: str, row: TableRow) -> str:
     else:
         values = "; ".join(v for _, v in row.cells)
     head = f"{context} – {title}" if title and _key(title) != _key(context) else context
-    text = f"{head}: {row.label}: {values}."
+    # a pie chart's one share is labelled by the chart's title: not printed twice
+    text = f"{head}: {values}." if row.label == title else f"{head}: {row.label}: {values}."
     if row.source:
         text += f" {row.source}."
     return text
@@ -521,8 +522,10 @@ def _drop_table_leftovers(table: ParsedTable, blocks: list[Block], report: Inges
         if ln in covered:
             continue
         t = text.strip()
-        if t.startswith("Kilde:"):
+        if t.startswith("Kilde:") or (table.source_lines and table.source_lines[0] <= ln <= table.source_lines[1]):
             report.drop([(ln, t)], "table_source")
+        elif ln in table.title_lines:
+            report.drop([(ln, t)], "table_title")
         elif ln in table.axis_lines:
             report.drop([(ln, t)], "axis")
         elif ln in table.split_cell_lines:

@@ -142,7 +142,8 @@ def header_columns(text: str) -> tuple[str, list[str]] | None:
 
 def stacked_header(lines: list[str], n: int) -> list[str] | None:
     """A two-line column header whose upper line tops only the last columns, e.g. over 4 columns
-    `Endring Endring %` / `2020 2023 fra 2020 fra 2020` -> 2020, 2023, Endring fra 2020, Endring % fra 2020.
+    `Endring Endring %` / `2020 2023 fra 2020 fra 2020` -> 2020, 2023, Endring fra 2020, Endring % fra 2020;
+    `Antall søknader Andel søknader som` / `2021-2022 er innvilget 2021-2022` -> one head over each column.
 
     The lower line splits into n pieces that each end in a year; the upper line splits at each repeat
     of its first word into one piece per lower piece that has words before its year. Anything else: None.
@@ -151,11 +152,18 @@ def stacked_header(lines: list[str], n: int) -> list[str] | None:
     pieces: list[list[str]] = [[]]
     for tok in lower:
         pieces[-1].append(tok)
-        if re.fullmatch(_YEAR, tok):
+        if re.fullmatch(_YEAR_COL, tok):
             pieces.append([])
     if pieces[-1] or len(pieces) - 1 != n:
         return None
     pieces = pieces[:-1]
+    heads: list[list[str]] = []  # `Antall søknader Andel søknader som`: one capitalised head per column
+    for tok in upper:
+        if tok[:1].isupper() or not heads:
+            heads.append([])
+        heads[-1].append(tok)
+    if len(heads) == n and all(len(h) > 1 for h in heads):
+        return [" ".join(h + piece) for h, piece in zip(heads, pieces, strict=True)]
     topped = [k for k, piece in enumerate(pieces) if len(piece) > 1]
     tops: list[list[str]] = []
     for tok in upper:
@@ -188,6 +196,7 @@ class ParsedTable:
     header_lines: set[int] = field(default_factory=set)  # lines read as column headers
     split_cell_lines: set[int] = field(default_factory=set)  # `kommer` of a `Tall`/`kommer` cell, moved up
     axis_lines: set[int] = field(default_factory=set)  # a chart's tick values and axis title, not data
+    title_lines: set[int] = field(default_factory=set)  # a chart title's words printed beside its ticks
 
 
 def _values_only(text: str) -> bool:
@@ -217,184 +226,277 @@ def has_values(lines: list[Line]) -> bool:
     return any(trailing_cells(t)[1] for _, t in _fix_tall_kommer(lines))
 
 
+class _TableParser:
+    """Reads one table region line by line; one method per kind of line. What fits no layout stays text.
+
+    State: the column headers, label paragraphs waiting for their values, a row whose values wrap onto
+    the next line (`partial`) and single values of a column-major table (`pending`)."""
+
+    def __init__(self, title: str) -> None:
+        self.table = ParsedTable(title=title)
+        self.columns: list[str] | None = None
+        self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
+        self.pending: list[Line] = []  # single values (column-major layout)
+        self.col_major_labels: list[list[Line]] = []
+        self.partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
+        self.interleaved = False  # a text column runs through the table: its rows cannot be told apart
+        self.raw: dict[int, str] = {}
+
+    # --- driving ----------------------------------------------------------------------------------
+
+    def feed(self, paragraphs: list[list[Line]]) -> ParsedTable:
+        for para in paragraphs:
+            para = _fix_tall_kommer(para, self.table.split_cell_lines)
+            for idx, (ln, text) in enumerate(para):
+                self.raw[ln] = text
+                text = text.strip()
+                if text:
+                    self.line(para, idx, ln, text)
+        self.resolve_pending()
+        self.flush_labels_as_text()
+        for row in self.table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans it too
+            while row.lines[1] + 1 in self.table.split_cell_lines:
+                row.lines = (row.lines[0], row.lines[1] + 1)
+        if self.interleaved:
+            self.rows_to_text()
+        _ticks_beside_title(self.table)
+        _transposed(self.table, self.columns)
+        _single_share(self.table, self.columns)
+        return self.table
+
+    def line(self, para: list[Line], idx: int, ln: int, text: str) -> None:
+        """Dispatch one non-empty line to the method for its kind."""
+        if self.partial is not None and not _values_only(text):
+            self.abandon_partial()
+        if text.startswith("Kilde:"):
+            self.source_line(ln, text)
+            return
+        if self.continues_source(para, idx, ln):
+            self.source_continuation(ln, text)
+            return
+        if text in HEADER_OVERRIDES:
+            self.override_header(ln, text)
+            return
+        if text in HEADER_OVERRIDE_CONTINUATIONS:
+            self.table.header_lines.add(ln)
+            return
+        head = header_columns(text)
+        if head is None and re.fullmatch(_YEAR_COL, text):
+            head = ("", [text])  # a lone `2020-2022` over one column
+        if head is not None and len(head[1]) == 1 and not head[0] and self.under_label(ln):
+            self.text_line(para, idx, ln, text)  # `Andel vekst` / `2019-2022`: a column header in pieces
+            return
+        if head is not None and (self.columns is None or len(head[1]) > 1 or not self.table.rows):
+            self.header_line(ln, head)
+            return
+        label, cells = trailing_cells(text)
+        if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
+            cells = []  # `januar 2023`: a year in a column header or a label, not a value
+        if cells and not label:
+            self.values_line(ln, text, cells)
+        elif cells and not label.endswith("."):
+            self.row_line(idx, ln, text, label, cells)
+        elif text.endswith("."):
+            self.statement_line(ln, text)
+        else:
+            self.text_line(para, idx, ln, text)
+
+    # --- one method per kind of line ----------------------------------------------------------------
+
+    def source_line(self, ln: int, text: str) -> None:
+        """`Kilde: ...`: the table's source."""
+        self.resolve_pending()
+        t = self.table
+        t.source = (t.source + " " + text).strip() if t.source else text
+        t.source_lines = (ln, ln)
+
+    def continues_source(self, para: list[Line], idx: int, ln: int) -> bool:
+        """The line right below a `Kilde:` line in its paragraph, when that one breaks off mid-word."""
+        src = self.table.source_lines
+        return (src is not None and idx > 0 and para[idx - 1][0] == src[1] == ln - 1
+                and self.table.source.endswith("-"))
+
+    def source_continuation(self, ln: int, text: str) -> None:
+        """`Kilde: ..., Sentio innbyggerunder-` / `søkelse (2022).`: the source goes on."""
+        self.table.source = join_lines([self.table.source, text])
+        first = self.table.source_lines[0] if self.table.source_lines else ln
+        self.table.source_lines = (first, ln)
+
+    def override_header(self, ln: int, text: str) -> None:
+        """A column header that only a hand-written override can give back (see HEADER_OVERRIDES)."""
+        self.resolve_pending()
+        override_title, self.columns = HEADER_OVERRIDES[text]
+        self.table.title = self.table.title or override_title
+        self.table.header_lines.add(ln)
+
+    def header_line(self, ln: int, head: tuple[str, list[str]]) -> None:
+        """`Nøkkeltall 2019 2020 2021 2022`: the columns (and a title before them)."""
+        self.resolve_pending()
+        title, cols = head
+        if _SENTENCE_END.search(title):  # `bidratt til den positive utviklingen. Kommune 2019 2022`
+            self.interleaved = True
+            title = ""
+        if self.columns is None and self.table.rows and len(cols) > 2:
+            _rows_to_axis(self.table)
+        self.columns = _grouped(self.label_buf, cols, self.table) or cols
+        self.table.header_lines.add(ln)
+        if title and not self.table.title:
+            self.table.title = title
+
+    def values_line(self, ln: int, text: str, cells: list[str]) -> None:
+        """Values only: they belong to the label paragraph(s) above, or to a column of a column-major table."""
+        n = len(self.columns) if self.columns else None
+        if n and n > 1 and len(cells) == 1 and (self.pending or len(self.label_buf) > 1):
+            if not self.pending:
+                self.col_major_labels = list(self.label_buf)
+                self.label_buf.clear()
+            self.pending.append((ln, cells[0]))
+            return
+        self.resolve_pending()
+        if self.partial is not None:
+            self.partial[1].extend(cells)
+            if n is not None and len(self.partial[1]) >= n:
+                lab, vals, first = self.partial
+                self.partial = None
+                if not self.add_row(lab, vals, (first, ln)):
+                    self.table.unparsed += 1
+                    self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+            return
+        if self.label_buf and n is not None and len(cells) < n and len(self.label_buf) == 1:
+            self.partial = (self.label_buf.pop(), list(cells), ln)
+            return
+        if self.label_buf and self.add_row(self.label_buf[-1], cells, (ln, ln)):
+            self.table.text_paragraphs.extend(self.label_buf[:-1])
+            self.label_buf.clear()
+        else:
+            self.table.unparsed += 1
+            self.flush_labels_as_text()
+            self.table.text_paragraphs.append([(ln, text)])
+
+    def row_line(self, idx: int, ln: int, text: str, label: str, cells: list[str]) -> None:
+        """`label v1 v2 ...`, the label possibly begun on the line just above."""
+        self.resolve_pending()
+        if idx == 0:
+            self.headers_from_labels(cells)
+        lab_lines: list[Line] = []
+        if idx > 0 and self.label_buf and self.label_buf[-1] and self.label_buf[-1][-1][0] == ln - 1:
+            lab_lines = self.label_buf.pop()
+        self.flush_labels_as_text()
+        if self.add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
+            return
+        self.table.unparsed += 1
+        self.table.text_paragraphs.append(lab_lines + [(ln, text)])
+
+    def statement_line(self, ln: int, text: str) -> None:
+        """A goal statement (one or two lines ending in a full stop), not a label."""
+        self.resolve_pending()
+        goal: list[Line] = []
+        if self.label_buf and self.label_buf[-1][-1][0] == ln - 1:
+            goal = self.label_buf.pop()
+        self.flush_labels_as_text()
+        self.table.text_paragraphs.append(goal + [(ln, text)])
+
+    def text_line(self, para: list[Line], idx: int, ln: int, text: str) -> None:
+        """A label (or part of one) waiting for values, or the continuation of the last row's label."""
+        rows = self.table.rows
+        continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == rows[-1].lines[1] if rows else False)
+        if continues_row and rows and rows[-1].lines[1] >= ln - 1 and not self.label_buf \
+                and not _foreign_label(join_lines([rows[-1].label, text])):
+            last = rows[-1]
+            last.label = join_lines([last.label, text])
+            last.lines = (last.lines[0], ln)
+            return
+        if self.label_buf and self.label_buf[-1][-1][0] == ln - 1:
+            self.label_buf[-1].append((ln, text))
+        else:
+            self.label_buf.append([(ln, text)])
+
+    # --- shared steps -------------------------------------------------------------------------------
+
+    def abandon_partial(self) -> None:
+        """A row whose values never reached the column count: kept as text."""
+        assert self.partial is not None
+        lab, vals, first = self.partial
+        self.partial = None
+        self.table.unparsed += 1
+        self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+
+    def rows_to_text(self) -> None:
+        """Every row back to its printed lines, as text."""
+        for row in self.table.rows:
+            lines = range(row.lines[0], row.lines[1] + 1)
+            self.table.text_paragraphs.append([(ln, self.raw[ln]) for ln in lines if ln in self.raw])
+        self.table.text_paragraphs.sort(key=lambda p: p[0][0])
+        self.table.unparsed += len(self.table.rows)
+        self.table.rows.clear()
+
+    def under_label(self, ln: int) -> bool:
+        """Whether the line just above is a waiting label line (no blank line between)."""
+        return bool(self.label_buf) and self.label_buf[-1][-1][0] == ln - 1
+
+    def flush_labels_as_text(self) -> None:
+        self.table.text_paragraphs.extend(self.label_buf)
+        self.label_buf.clear()
+
+    def headers_from_labels(self, cells: list[str]) -> bool:
+        """Column headers printed as fragments above the first row (`Total kapasitet` / `januar 2023` /
+        `Ledige plasser` / `januar 2023`): accepted when they split evenly over the columns. With
+        thousands groups (`1 300 38 500`) the most columns that both the fragments and the cells allow."""
+        frags = [t for p in self.label_buf for _, t in p]
+        if self.columns is not None or self.table.rows or not frags or len(cells) < 2:
+            return False
+        for n in range(len(cells), 1, -1):
+            if n < len(cells) and group_cells(cells, n) is None:
+                continue
+            columns = stacked_header(frags, n) if len(frags) == 2 else None
+            if columns is None:
+                lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
+                rest = frags[1:] if lead else frags
+                if not rest or len(rest) % n:
+                    continue
+                size = len(rest) // n
+                columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
+            self.columns = columns
+            self.table.header_lines.update(ln for p in self.label_buf for ln, _ in p)
+            self.label_buf.clear()
+            return True
+        return False
+
+    def add_row(self, label_lines: list[Line], cells: list[str], span: tuple[int, int]) -> bool:
+        label = join_lines([t for _, t in label_lines])
+        n = len(self.columns) if self.columns else None
+        grouped = group_cells(cells, n)
+        if grouped is None or not label or _foreign_label(label):
+            return False
+        cols = self.columns
+        heads = cols if cols and len(cols) == len(grouped) else [""] * len(grouped)
+        first = min([span[0]] + [ln for ln, _ in label_lines])
+        self.table.rows.append(ParsedRow(label, list(zip(heads, grouped, strict=True)), (first, span[1])))
+        return True
+
+    def resolve_pending(self) -> None:
+        """Single values collected column by column: rows when they fill labels × columns, else text."""
+        if not self.pending:
+            return
+        labels, k = self.col_major_labels, len(self.col_major_labels)
+        cols = self.columns or []
+        n = len(cols)
+        if k and n and len(self.pending) == k * n:
+            for r, lab in enumerate(labels):
+                vals = [self.pending[c * k + r][1] for c in range(n)]
+                span = (min(ln for ln, _ in lab), max(self.pending[c * k + r][0] for c in range(n)))
+                self.table.rows.append(ParsedRow(join_lines([t for _, t in lab]), list(zip(cols, vals, strict=True)), span))
+        else:
+            self.table.unparsed += 1
+            self.table.text_paragraphs.extend(labels)
+            self.table.text_paragraphs.append(list(self.pending))
+        self.pending = []
+        self.col_major_labels = []
+
+
 def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
     """Parse one table region (paragraphs of lines) into rows; what does not fit stays text."""
-    table = ParsedTable(title=title)
-    columns: list[str] | None = None
-    label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
-    pending: list[tuple[int, str]] = []  # single values (column-major layout)
-    col_major_labels: list[list[Line]] = []
-
-    def flush_labels_as_text() -> None:
-        for p in label_buf:
-            table.text_paragraphs.append(p)
-        label_buf.clear()
-
-    def headers_from_labels(n: int) -> bool:
-        """Column headers printed as fragments above the first row (`Total kapasitet` / `januar 2023` /
-        `Ledige plasser` / `januar 2023`): accepted when they split evenly over the columns."""
-        nonlocal columns
-        frags = [t for p in label_buf for _, t in p]
-        if columns is not None or table.rows or not frags or n < 2:
-            return False
-        stacked = stacked_header(frags, n) if len(frags) == 2 else None
-        if stacked:
-            columns = stacked
-            table.header_lines.update(ln for p in label_buf for ln, _ in p)
-            label_buf.clear()
-            return True
-        lead = frags[0] if len(frags) % n == 1 and len(frags[0].split()) == 1 else None
-        rest = frags[1:] if lead else frags
-        if not rest or len(rest) % n:
-            return False
-        size = len(rest) // n
-        columns = [join_lines(rest[k * size : (k + 1) * size]) for k in range(n)]
-        table.header_lines.update(ln for p in label_buf for ln, _ in p)
-        label_buf.clear()
-        return True
-
-    def add_row(label_lines: list[Line], cells: list[str], span: tuple[int, int]) -> bool:
-        label = join_lines([t for _, t in label_lines])
-        n = len(columns) if columns else None
-        grouped = group_cells(cells, n)
-        if grouped is None or not label:
-            return False
-        heads = columns if columns and len(columns) == len(grouped) else [""] * len(grouped)
-        first = min([span[0]] + [ln for ln, _ in label_lines])
-        table.rows.append(ParsedRow(label, list(zip(heads, grouped, strict=True)), (first, span[1])))
-        return True
-
-    def resolve_pending() -> None:
-        nonlocal pending, col_major_labels
-        if not pending:
-            return
-        k = len(col_major_labels)
-        n = len(columns) if columns else 0
-        if k and n and len(pending) == k * n:
-            for r, lab in enumerate(col_major_labels):
-                vals = [pending[c * k + r][1] for c in range(n)]
-                span = (min(ln for ln, _ in lab), max(pending[c * k + r][0] for c in range(n)))
-                table.rows.append(ParsedRow(join_lines([t for _, t in lab]), list(zip(columns, vals, strict=True)), span))
-        else:
-            table.unparsed += 1
-            for lab in col_major_labels:
-                table.text_paragraphs.append(lab)
-            table.text_paragraphs.append([(ln, v) for ln, v in pending])
-        pending = []
-        col_major_labels = []
-
-    partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
-
-    for para in paragraphs:
-        para = _fix_tall_kommer(para, table.split_cell_lines)
-        for idx, (ln, text) in enumerate(para):
-            text = text.strip()
-            if not text:
-                continue
-            if partial is not None and not _values_only(text):
-                lab, vals, first = partial
-                partial = None
-                table.unparsed += 1
-                table.text_paragraphs.append(lab + [(first, " ".join(vals))])
-            if text.startswith("Kilde:"):
-                resolve_pending()
-                table.source = (table.source + " " + text).strip() if table.source else text
-                table.source_lines = (ln, ln)
-                continue
-            if text in HEADER_OVERRIDES:
-                resolve_pending()
-                override_title, columns = HEADER_OVERRIDES[text]
-                table.title = table.title or override_title
-                table.header_lines.add(ln)
-                continue
-            if text in HEADER_OVERRIDE_CONTINUATIONS:
-                table.header_lines.add(ln)
-                continue
-            head = header_columns(text)
-            if head is not None and (columns is None or len(head[1]) > 1 or not table.rows):
-                resolve_pending()
-                t, cols = head
-                if columns is None and table.rows and len(cols) > 2:
-                    _rows_to_axis(table)
-                columns = _grouped(label_buf, cols, table) or cols
-                table.header_lines.add(ln)
-                if t:
-                    table.title = t if not table.title else table.title
-                continue
-            label, cells = trailing_cells(text)
-            if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
-                cells = []  # `januar 2023`: a year in a column header or a label, not a value
-            if cells and not label:
-                # values only: belongs to the label paragraph(s) above, or a column of a column-major table
-                n = len(columns) if columns else None
-                if n and n > 1 and len(cells) == 1 and (pending or len(label_buf) > 1):
-                    if not pending:
-                        col_major_labels = list(label_buf)
-                        label_buf.clear()
-                    pending.append((ln, cells[0]))
-                    continue
-                resolve_pending()
-                if partial is not None:
-                    partial[1].extend(cells)
-                    if n is not None and len(partial[1]) >= n:
-                        lab, vals, first = partial
-                        partial = None
-                        if not add_row(lab, vals, (first, ln)):
-                            table.unparsed += 1
-                            table.text_paragraphs.append(lab + [(first, " ".join(vals))])
-                    continue
-                if label_buf and n is not None and len(cells) < n and len(label_buf) == 1:
-                    partial = (label_buf.pop(), list(cells), ln)
-                    continue
-                if label_buf and add_row(label_buf[-1], cells, (ln, ln)):
-                    table.text_paragraphs.extend(label_buf[:-1])
-                    label_buf.clear()
-                else:
-                    table.unparsed += 1
-                    flush_labels_as_text()
-                    table.text_paragraphs.append([(ln, text)])
-                continue
-            if cells and label and not label.endswith("."):
-                resolve_pending()
-                if idx == 0:
-                    headers_from_labels(len(cells))
-                # label on this line, possibly continued from a label line just above in the same paragraph
-                lab_lines: list[Line] = []
-                if idx > 0 and label_buf and label_buf[-1] and label_buf[-1][-1][0] == ln - 1:
-                    lab_lines = label_buf.pop()
-                flush_labels_as_text()
-                if add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
-                    continue
-                table.unparsed += 1
-                table.text_paragraphs.append(lab_lines + [(ln, text)])
-                continue
-            # a text line: a label (or part of one), a goal statement, or a label continuation
-            if text.endswith("."):
-                # a goal statement (one or two lines ending in a full stop), not a label
-                resolve_pending()
-                goal: list[Line] = []
-                if label_buf and label_buf[-1][-1][0] == ln - 1:
-                    goal = label_buf.pop()
-                flush_labels_as_text()
-                table.text_paragraphs.append(goal + [(ln, text)])
-                continue
-            continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == table.rows[-1].lines[1]
-                                                   if table.rows else False)
-            if continues_row and table.rows and table.rows[-1].lines[1] >= ln - 1 and not label_buf:
-                last = table.rows[-1]
-                last.label = join_lines([last.label, text])
-                last.lines = (last.lines[0], ln)
-                continue
-            if label_buf and label_buf[-1][-1][0] == ln - 1:
-                label_buf[-1].append((ln, text))
-            else:
-                label_buf.append([(ln, text)])
-    resolve_pending()
-    flush_labels_as_text()
-    for row in table.rows:  # a row whose `Tall` / `kommer` cell ends on the next line spans that line too
-        while row.lines[1] + 1 in table.split_cell_lines:
-            row.lines = (row.lines[0], row.lines[1] + 1)
-    return table
+    return _TableParser(title).feed(paragraphs)
 
 
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
@@ -424,3 +526,110 @@ def _rows_to_axis(table: ParsedTable) -> None:
         for r in table.rows:
             table.axis_lines.update(range(r.lines[0], r.lines[1] + 1))
         table.rows.clear()
+
+
+_PERCENT_CELL = re.compile(r"-?\d+(?:,\d+)? ?%")
+_SENTENCE_END = re.compile(r"[a-zæøå]{2}\. [A-ZÆØÅ]")
+
+
+def _foreign_label(label: str) -> bool:
+    """A label that holds another table's cells (`Kvinner 76 % Under 25 år`: two tables side by side) or a
+    sentence of body text (`... skolen. Nasjonalt var det i Røyken`: a text column beside the table).
+    Brackets are the label's own remarks (`(> 10 %)`, `(... forbedret i 2022. Dette gjør ...)`)."""
+    bare = re.sub(r"\([^)]*\)?", "", label)
+    return bool(_PERCENT_CELL.search(bare) or _SENTENCE_END.search(bare))
+
+
+_TICK_RE = re.compile(r"^(?P<tick>\d+ %)\s+(?P<rest>.+)$|^(?P<rest2>.+?)\s+(?P<tick2>\d+ %)$")
+
+
+def _tick_split(text: str) -> tuple[str, str] | None:
+    """`100 % ANDELEN ...` / `ANDELEN ... 100 %` -> (words, tick); None without a tick at either end."""
+    m = _TICK_RE.match(text.strip())
+    if not m:
+        return None
+    return (m.group("rest") or m.group("rest2")), (m.group("tick") or m.group("tick2"))
+
+
+def _ticks_beside_title(table: ParsedTable) -> None:
+    """A bar chart whose value axis (`100 %`, `80 %`, ... `0 %`) is printed beside the title's lines: a
+    percentage glued to the title is never data. Rows of one unlabelled percentage are then ticks; their
+    upper-case labels are the rest of the title, the others (`Gjennomsnitt for kommunen`) a legend, not data."""
+    split = _tick_split(table.title)
+    if split is None or not table.rows:
+        return
+    if not all(len(r.cells) == 1 and not r.cells[0][0] and _PERCENT_CELL.fullmatch(r.cells[0][1]) for r in table.rows):
+        return
+    pieces: list[tuple[int, str]] = []  # the title's further lines, in printed order
+    kept: list[list[Line]] = []
+    for para in table.text_paragraphs:  # a lone tick between the title's lines
+        if all(_PERCENT_CELL.fullmatch(t.strip()) for _, t in para):
+            table.axis_lines.update(ln for ln, _ in para)
+            table.unparsed = max(0, table.unparsed - 1)
+        elif all(t.strip().isupper() for _, t in para):
+            pieces.extend(para)
+            table.title_lines.update(ln for ln, _ in para)
+        else:
+            kept.append(para)
+    for row in table.rows:
+        if row.label.isupper():
+            pieces.append((row.lines[0], row.label))
+            table.title_lines.update(range(row.lines[0], row.lines[1] + 1))
+        else:  # a legend entry (`Gjennomsnitt for kommunen`) beside a tick: the chart's, not a value's
+            table.axis_lines.update(range(row.lines[0], row.lines[1] + 1))
+    table.rows.clear()
+    table.text_paragraphs = sorted(kept, key=lambda p: p[0][0])
+    table.title = _join_caps([split[0]] + [t for _, t in sorted(pieces)])
+    source = _tick_split(table.source)
+    if source and source[0].startswith("Kilde:"):
+        table.source = source[0]
+
+
+def _transposed(table: ParsedTable, columns: list[str] | None) -> None:
+    """A table printed with its first column as label/value pairs under one year (`2015` / `Asker` /
+    `27 %` / `Bærum` / `28 %` ...) and its other rows as `2016 28 % 30 % ...`, one value per label above:
+    the labels are the column headers and each year a row."""
+    rows = table.rows
+    if not columns or len(columns) != 1 or len(rows) < 2:
+        return
+    if not all(len(r.cells) == 1 and r.cells[0][0] == columns[0] for r in rows):
+        return
+    heads = [r.label for r in rows]
+    year_rows: list[ParsedRow] = []
+    rest: list[list[Line]] = []
+    for para in table.text_paragraphs:
+        toks = trailing_cells(para[0][1])[1] if len(para) == 1 else []
+        if toks and re.fullmatch(_YEAR, toks[0]) and len(toks) == len(heads) + 1:
+            year_rows.append(ParsedRow(toks[0], list(zip(heads, toks[1:], strict=True)), (para[0][0], para[0][0])))
+        else:
+            rest.append(para)
+    if not year_rows:
+        return
+    first = ParsedRow(columns[0], [(r.label, r.cells[0][1]) for r in rows], (rows[0].lines[0], rows[-1].lines[1]))
+    table.rows = [first, *year_rows]
+    table.text_paragraphs = rest
+    table.unparsed = max(0, table.unparsed - len(year_rows))
+
+
+def _single_share(table: ParsedTable, columns: list[str] | None) -> None:
+    """A pie chart printed as its title, one share (`43 %`) and its source: the share is the title's value."""
+    paras = table.text_paragraphs
+    if table.rows or columns or not table.title or len(paras) != 1 or len(paras[0]) != 1:
+        return
+    ln, text = paras[0][0]
+    if not _PERCENT_CELL.fullmatch(text.strip()):
+        return
+    table.rows.append(ParsedRow(table.title, [("", text.strip())], (ln, ln)))
+    table.text_paragraphs = []
+    table.unparsed = max(0, table.unparsed - 1)
+
+
+def _join_caps(lines: list[str]) -> str:
+    """Upper-case title lines: `TILGJENGELIG-` + `HETEN` is one hyphenated word (`Kommune-NM` is not upper)."""
+    out = ""
+    for line in (x.strip() for x in lines):
+        if out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha():
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}".strip()
+    return out
