@@ -67,11 +67,18 @@ new MutationObserver(keepNorwegian).observe(document.documentElement,
 </script>"""
 # After an answer arrives: its start in view (not its end), on a phone where the page scrolls and on a desktop
 # where the chat box does.
-SCROLL_TO_ANSWER = """() => { setTimeout(() => {
-  const bots = document.querySelectorAll('#chat [data-testid="bot"]');
-  const last = bots[bots.length - 1];
-  if (last) last.closest('.message-row, .message-wrap > div, [data-testid="bot"]').scrollIntoView({block: "start"});
-}, 60); }"""
+SCROLL_TO_ANSWER = """() => {
+  let last = null, height = -1, tries = 0;
+  const settle = () => {  // wait until the newest answer is drawn and its height stops changing, then show its start
+    const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+    const now = bots[bots.length - 1];
+    const h = now ? now.getBoundingClientRect().height : -1;
+    if (now && now === last && h === height && h > 0) { now.scrollIntoView({block: "start"}); return; }
+    last = now; height = h;
+    if (++tries < 30) setTimeout(settle, 100);
+  };
+  setTimeout(settle, 50);
+}"""
 # After the reader opens: the highlighted passage in view and focused, so a keyboard user reads on from it.
 SCROLL_TO_HIT = """() => { setTimeout(() => {
   const hit = document.getElementById("reader-hit");
