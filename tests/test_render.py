@@ -1,11 +1,15 @@
-from askerqa.render import NOT_FOUND, escape, mark, render_answer
-from askerqa.types import Answer, Hit, Passage
+from askerqa.render import ENGLISH, NEAREST, NOT_FOUND, POSSIBLE, UNCERTAIN, escape, mark, render_answer, source_labels
+from askerqa.types import Alternative, Answer, Hit, Passage
+
+P1 = Passage("L1", "Sykefraværet var 9,3 prosent i 2022. <b>x</b>", "Medarbeidere › Heltidskultur", 54, None, (1, 2),
+             "prose")
+P2 = Passage("L2", "Turnover var 9,8 prosent.", "Medarbeidere › Heltidskultur", 54, None, (3, 3), "prose")
+P3 = Passage("L3", "Gjelden var 5 milliarder.", "Økonomi", 60, 71, (9, 9), "prose")
 
 
-def _answer(found=True, text="Sykefraværet var 9,3 prosent i 2022.", spans=((17, 28),), english=False):
-    p = Passage("L1", "Sykefraværet var 9,3 prosent i 2022. <b>x</b>", "Medarbeidere › Heltidskultur", 54, None,
-                (1, 2), "prose")
-    return Answer("q", text, ("9,3 prosent",), spans, found, 0.9, "L1", (Hit(p, 1.0, 1),), english=english)
+def _answer(status="found", text="Sykefraværet var 9,3 prosent i 2022.", spans=((17, 28),), **kw):
+    hits = (Hit(P1, 1.0, 1), Hit(P2, 0.5, 2))
+    return Answer("q", text, ("9,3 prosent",), spans, status == "found", 0.9, "L1", hits, status=status, **kw)
 
 
 def test_html_and_markdown_in_text_are_shown_not_run():
@@ -17,19 +21,53 @@ def test_figures_are_marked_in_the_quote():
     assert mark("Sykefraværet var 9,3 prosent i 2022.", ((17, 28),)) == "Sykefraværet var **9,3 prosent** i 2022."
 
 
-def test_found_answer_has_quote_and_numbered_sources():
+def test_found_answer_has_one_quote_and_sources_that_open_the_reader():
     out = render_answer(_answer())
-    assert out.startswith("«Sykefraværet var **9,3 prosent** i 2022.»")
-    assert "[1] Medarbeidere › Heltidskultur, sidesegment 54" in out
-    assert "<details>" in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    assert out.startswith("«Sykefraværet var **9,3 prosent** i 2022.» \\[1\\]")
+    assert "](?les=L1)" in out and "](?les=L2)" in out
+    assert "sidesegment" not in out and "side 54" not in out  # no made-up page
+    assert UNCERTAIN not in out and NOT_FOUND not in out
 
 
-def test_not_found_says_so_and_labels_the_closest_passages():
-    out = render_answer(_answer(found=False))
+def test_two_sources_in_one_section_never_look_the_same():
+    labels = source_labels([P1, P2, P3])
+    assert len(set(labels)) == 3
+    assert labels[0].startswith("Medarbeidere › Heltidskultur – «Sykefraværet var")
+    assert labels[2] == "Økonomi, side 71"  # the printed page, where the report prints one
+    twin = Passage("L9", P1.text, P1.section, 1, None, (7, 8), "prose")
+    labels = source_labels([P1, twin])
+    assert labels[0] != labels[1] and "linje 7–8" in labels[1]
+
+
+def test_lead_is_shown_above_the_quote():
+    out = render_answer(_answer(lead="2021: 8,4 %"))
+    assert out.index("**2021: 8,4 %**") < out.index("«Sykefraværet")
+
+
+def test_uncertain_answer_is_labelled_and_lists_alternatives_with_their_own_sources():
+    alternatives = (Alternative(P2.text, "L2", (), ()), Alternative(P3.text, "L3", (), ()))
+    out = render_answer(_answer(status="uncertain", alternatives=alternatives), passages={"L3": P3})
+    assert UNCERTAIN in out and f"**{POSSIBLE}**" in out
+    assert "1. «Turnover var 9,8 prosent.» \\[2\\]" in out
+    assert "2. «Gjelden var 5 milliarder.» \\[3\\]" in out  # a passage outside the hits gets its own number
+    assert "](?les=L3)" in out
+
+
+def test_not_found_says_so_with_the_note_the_contact_and_the_nearest_passages_as_no_answer():
+    out = render_answer(_answer(status="not_found", note="Rapporten har ikke tall for 2019."),
+                        contact="telefon 66 90 90 00")
     assert out.startswith(NOT_FOUND)
-    assert "ikke et sikkert svar" in out
+    assert "Rapporten har ikke tall for 2019." in out and "telefon 66 90 90 00" in out
+    assert NEAREST in out and "> Turnover var 9,8 prosent." in out
+    assert "«" not in out.split(NEAREST)[0]  # nothing is quoted as the answer
+
+
+def test_interpretation_of_a_follow_up_is_shown_first():
+    out = render_answer(_answer(interpreted="Hvor høyt var sykefraværet i 2020?"))
+    assert out.startswith("*Tolket som: Hvor høyt var sykefraværet i 2020?*")
+    assert "Tolket som" not in render_answer(_answer(interpreted="q"))  # a question that stood alone
 
 
 def test_english_label():
-    assert "in Norwegian" in render_answer(_answer(english=True))
-    assert "in Norwegian" not in render_answer(_answer())
+    assert ENGLISH in render_answer(_answer(english=True))
+    assert ENGLISH not in render_answer(_answer())

@@ -1,23 +1,34 @@
-"""Answer -> chat message (Markdown). Every piece of report or user text is escaped: shown, never run."""
+"""Answer -> chat message (Markdown). Every piece of report or user text is escaped: shown, never run.
+
+Three states, as the engine decides them: found (one quote), uncertain (the possible answers, each with
+its own source number) and not found (where to ask instead, and the nearest passages marked as no answer).
+Each source is a link that opens the passage in the reader (`?les=<passage id>`, see web/reader.py).
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from urllib.parse import quote
 
 from .types import Answer, Passage
 
 NOT_FOUND = "Jeg finner ikke noe sikkert svar på dette i rapporten."
+UNCERTAIN = "Usikkert svar – sjekk kildene."
+UNCERTAIN_WHY = "Jeg fant flere mulige svar og er ikke sikker på hvilket som stemmer."
+POSSIBLE = "Mulige svar"
+NEAREST = "Nærmeste passasjer i rapporten (ikke et svar):"
+INTERPRETED = "Tolket som:"
+ENGLISH = "The quote is in Norwegian, as the report is."
+READ_PARAM = "les"  # ?les=<passage id> opens the passage in the reader
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$])")
+_EXCERPT_WORDS = 8
 
 
 def escape(text: str) -> str:
     """Plain text for Markdown: HTML is escaped and Markdown/LaTeX syntax is neutralised."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def _page(p: Passage) -> str:
-    return f"side {p.printed_page}" if p.printed_page else f"sidesegment {p.page}"
 
 
 def mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -31,30 +42,107 @@ def mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
-def sources(answer: Answer, limit: int = 3) -> str:
-    """Numbered sources: section path and page as a summary line, the passage itself folded inside."""
+def place(p: Passage) -> str:
+    """Where a passage is, as a reader finds it: chapter › section, and the printed page only when the report
+    prints one (a page segment number means nothing to a citizen)."""
+    where = p.section or "Rapporten"
+    return f"{where}, side {p.printed_page}" if p.printed_page else where
+
+
+def excerpt(p: Passage, words: int = _EXCERPT_WORDS) -> str:
+    """The start of a passage (a table row's own label), to tell two sources in one section apart."""
+    if p.table is not None and p.table.label:
+        return p.table.label
+    parts = p.text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def source_labels(passages: list[Passage]) -> list[str]:
+    """One label per source; where two would read the same, each gets its excerpt, then its line span."""
+    labels = [place(p) for p in passages]
+    for _ in range(2):
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        for i, p in enumerate(passages):
+            if seen[labels[i]] > 1:
+                extra = f"«{excerpt(p)}»" if "«" not in labels[i] else f"linje {p.lines[0]}–{p.lines[1]}"
+                labels[i] = f"{labels[i]} – {extra}"
+    return labels
+
+
+def read_link(passage_id: str) -> str:
+    return f"?{READ_PARAM}={quote(passage_id, safe='')}"
+
+
+def cited(answer: Answer, passages: Mapping[str, Passage] | None = None, limit: int = 3) -> list[Passage]:
+    """The sources of one answer, numbered from 1: the best hits, then any quoted passage not among them."""
+    out = [h.passage for h in answer.hits[:limit]]
+    by_id = {h.passage.id: h.passage for h in answer.hits}
+    wanted = [answer.passage_id] if answer.status == "found" or answer.found else []
+    wanted += [a.passage_id for a in answer.alternatives] if answer.status == "uncertain" else []
+    for pid in wanted:
+        p = by_id.get(pid or "") or (passages or {}).get(pid or "")
+        if p is not None and all(q.id != p.id for q in out):
+            out.append(p)
+    return out
+
+
+def _number(sources: list[Passage], passage_id: str | None) -> str:
+    n = next((i for i, p in enumerate(sources, 1) if p.id == passage_id), None)
+    return f" \\[{n}\\]" if n else ""
+
+
+def _source_list(sources: list[Passage], with_text: bool = False) -> str:
     items = []
-    for h in answer.hits[:limit]:
-        p = h.passage
-        where = escape(f"{p.section or 'Rapporten'}, {_page(p)}")
-        items.append(f"<details><summary>[{h.rank}] {where}</summary>\n\n{escape(p.text)}\n\n</details>")
-    return "\n".join(items)
+    for n, (p, label) in enumerate(zip(sources, source_labels(sources), strict=True), 1):
+        item = f"\\[{n}\\] [{escape(label)}]({read_link(p.id)})"
+        if with_text:
+            item += f"\n\n> {escape(p.text)}"
+        items.append(item)
+    return "\n\n".join(items)
 
 
-def render_answer(answer: Answer) -> str:
+def render_answer(answer: Answer, passages: Mapping[str, Passage] | None = None, contact: str = "") -> str:
+    """The chat message for one answer; `passages` finds quoted passages outside the hits, `contact`
+    is where to ask instead when the report has no answer."""
     parts = []
+    if answer.interpreted and answer.interpreted.strip() != answer.question.strip():
+        parts.append(f"*{INTERPRETED} {escape(answer.interpreted)}*")
     if answer.notice:
         parts.append(f"*{escape(answer.notice)}*")
-    if answer.found:
-        cited = next((h.rank for h in answer.hits if h.passage.id == answer.passage_id), None)
-        ref = f" [{cited}]" if cited else ""
-        parts.append(f"«{mark(answer.text, answer.spans)}»{ref}")
+    status = answer.status if answer.status in ("found", "uncertain", "not_found") else (
+        "found" if answer.found else "not_found")
+    if answer.found and status != "found":
+        status = "found"  # `found` is the contract's word; never show a found answer as doubtful
+    sources = cited(answer, passages)
+    if status == "found":
+        if answer.lead:
+            parts.append(f"**{escape(answer.lead)}**")
+        parts.append(f"«{mark(answer.text, answer.spans)}»{_number(sources, answer.passage_id)}")
         if answer.english:
-            parts.append("*The quote is in Norwegian, as the report is.*")
-        parts.append("**Kilder**\n\n" + sources(answer))
+            parts.append(f"*{ENGLISH}*")
+        if answer.note:
+            parts.append(f"*{escape(answer.note)}*")
+        parts.append("**Kilder** (velg en kilde for å lese den i rapporten)\n\n" + _source_list(sources))
+    elif status == "uncertain" and answer.alternatives:
+        parts.append(f"**{UNCERTAIN}** {UNCERTAIN_WHY}")
+        if answer.note:
+            parts.append(f"*{escape(answer.note)}*")
+        items = [f"{n}. «{mark(a.text, a.spans)}»{_number(sources, a.passage_id)}"
+                 for n, a in enumerate(answer.alternatives, 1)]
+        parts.append(f"**{POSSIBLE}**\n\n" + "\n".join(items))
+        if answer.english:
+            parts.append(f"*{ENGLISH}*")
+        parts.append("**Kilder** (velg en kilde for å lese den i rapporten)\n\n" + _source_list(sources))
     else:
         parts.append(NOT_FOUND)
-        parts.append("**Nærmeste passasjer i rapporten (ikke et sikkert svar):**\n\n" + sources(answer))
+        if answer.note:
+            parts.append(escape(answer.note))
+        if contact:
+            parts.append(f"Du kan spørre kommunen direkte: {escape(contact)}.")
+        if sources:
+            parts.append(f"**{NEAREST}**\n\n" + _source_list(sources, with_text=True))
     return "\n\n".join(parts)
 
 

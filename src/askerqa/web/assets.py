@@ -47,9 +47,43 @@ const keepNorwegian = () => {
   }
 };
 keepNorwegian();
+// A source link (?les=<id>) in an answer opens the reader in this page: the id goes into the hidden box,
+// the hidden button asks the server for the reader view (ui.py). Enter on a focused link is a click too.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest('a[href*="les="]');
+  if (!link) return;
+  const id = new URL(link.getAttribute("href"), location.href).searchParams.get("les");
+  const box = document.querySelector("#reader-target textarea, #reader-target input");
+  const open = document.querySelector("#reader-open");
+  if (!id || !box || !open) return;
+  event.preventDefault();
+  event.stopPropagation();
+  box.value = id;
+  box.dispatchEvent(new Event("input", {bubbles: true}));
+  setTimeout(() => open.click(), 50);
+}, true);
 new MutationObserver(keepNorwegian).observe(document.documentElement,
   {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "lang"]});
 </script>"""
+# After an answer arrives: its start in view (not its end), on a phone where the page scrolls and on a desktop
+# where the chat box does.
+SCROLL_TO_ANSWER = """() => {
+  let last = null, height = -1, tries = 0;
+  const settle = () => {  // wait until the newest answer is drawn and its height stops changing, then show its start
+    const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+    const now = bots[bots.length - 1];
+    const h = now ? now.getBoundingClientRect().height : -1;
+    if (now && now === last && h === height && h > 0) { now.scrollIntoView({block: "start"}); return; }
+    last = now; height = h;
+    if (++tries < 30) setTimeout(settle, 100);
+  };
+  setTimeout(settle, 50);
+}"""
+# After the reader opens: the highlighted passage in view and focused, so a keyboard user reads on from it.
+SCROLL_TO_HIT = """() => { setTimeout(() => {
+  const hit = document.getElementById("reader-hit");
+  if (hit) { hit.scrollIntoView({block: "center"}); hit.focus({preventScroll: true}); }
+}, 120); }"""
 # Accessibility fixes found by axe-core (see tests/test_app.py): the selected tab's orange text had a
 # contrast of 2.8:1; both tabs must fit a 320 px screen instead of hiding one behind a "More tabs" menu.
 CSS = """
@@ -59,7 +93,40 @@ CSS = """
 button[role="tab"].selected { color: #1e3a8a !important; }
 .dark button[role="tab"].selected { color: #bfdbfe !important; }
 details summary { cursor: pointer; text-decoration: underline; }
-@media (max-width: 480px) {
+/* focus: a 3 px dark blue ring (10:1 on white) on every control, text fields included */
+button:focus-visible, a:focus-visible, [role="tab"]:focus-visible, input:focus-visible, textarea:focus-visible,
+select:focus-visible, [tabindex]:focus-visible, td:focus-visible, th:focus-visible, summary:focus-visible {
+  outline: 3px solid #1e3a8a !important; outline-offset: 2px !important; box-shadow: none !important;
+}
+textarea:focus, input:focus { outline: 3px solid #1e3a8a !important; outline-offset: 1px !important; }
+.dark button:focus-visible, .dark a:focus-visible, .dark textarea:focus, .dark input:focus,
+.dark [tabindex]:focus-visible { outline-color: #bfdbfe !important; }
+#chat a { color: #1e3a8a; text-decoration: underline; }
+.dark #chat a { color: #bfdbfe; }
+/* the reader */
+#reader .reader { max-width: 72ch; line-height: 1.55; }
+#reader .reader-hit { background: #fef3c7; outline: 2px solid #92400e; scroll-margin: 80px; }
+#reader .reader-hit mark { background: transparent; color: inherit; }
+#reader .reader-where { font-style: italic; }
+#reader .reader-bullet::before { content: "• "; }
+#reader blockquote { border-left: 4px solid #94a3b8; padding-left: 12px; margin-left: 0; }
+#reader .reader-table, #figure-chart .row-table { overflow-x: auto; max-width: 100%; }
+#reader table, #figure-chart table { border-collapse: collapse; margin: 8px 0; }
+#reader td, #figure-chart td { white-space: nowrap; }
+#reader th, #reader td, #figure-chart th, #figure-chart td { border: 1px solid #cbd5e1; padding: 4px 8px; text-align: left; }
+#reader caption, #figure-chart caption { text-align: left; font-weight: 600; padding: 4px 0; }
+/* the figure chart (web/chart.py) */
+#figure-chart svg { width: 100%; max-width: 720px; height: auto; font: 12px system-ui, sans-serif; }
+#figure-chart svg text { fill: #1f2937; }
+#figure-chart .bar { fill: #1d4ed8; }
+#figure-chart .gap { fill: none; stroke: #6b7280; stroke-dasharray: 4 3; }
+#figure-chart .grid { stroke: #e5e7eb; }
+#figure-chart .zero { stroke: #111827; stroke-width: 1.5; }
+.dark #figure-chart svg text { fill: #e5e7eb; }
+/* phone first: one page that scrolls, no small scroll box for the chat */
+@media (max-width: 640px) {
+  #chat, #chat > div, #chat .bubble-wrap, #chat .message-wrap { height: auto !important; max-height: none !important;
+    overflow: visible !important; }
   .tab-container button { padding-left: 6px !important; padding-right: 6px !important; font-size: 13px !important; }
 }
 """

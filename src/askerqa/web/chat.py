@@ -7,13 +7,16 @@ MAX_TURNS turns stay in the history.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from ..config import settings
 from ..errors import AskerQAError
 from ..render import escape, render_answer, render_error
+from ..types import Passage
 from .logs import answer_status, log_question
 
 log = logging.getLogger("askerqa.web")
@@ -39,20 +42,38 @@ def keep_last_turns(history: list[dict], asked: list[dict], turns: int = MAX_TUR
     return history[drop:], kept
 
 
-def respond(engine: Any, message: str | None, history: list | None, asked: list | None,
-            top_k: int = 5) -> tuple[list[dict], str, list[dict]]:
-    """One chat turn. A failure inside one request becomes a chat message, never a crash."""
+def takes_context(engine: Any) -> bool:
+    """Whether `engine.ask` reads a conversation (the real Engine does; an old or fake one may not)."""
+    try:
+        return "context" in inspect.signature(engine.ask).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def context_of(asked: list[dict]) -> list[str]:
+    """The session's earlier questions, oldest first; refused or failed ones are no topic to follow."""
+    return [a["question"] for a in asked if a.get("answered", True) and a.get("question", "").strip()]
+
+
+def respond(engine: Any, message: str | None, history: list | None, asked: list | None, top_k: int = 5,
+            passages: Mapping[str, Passage] | None = None, contact: str = "") -> tuple[list[dict], str, list[dict]]:
+    """One chat turn, read with the session's earlier questions. A failure inside one request becomes a
+    chat message, never a crash."""
     started = time.perf_counter()
     message = clean_question(message, settings().max_question_chars)  # longer text is never stored
     history = list(history or [])
     asked = list(asked or [])
+    context = context_of(asked)
     history.append({"role": "user", "content": escape(message) or "\u00a0"})
-    passage_id, status, confidence = None, "feil", None
+    passage_id, status, confidence, answered = None, "feil", None, False
     try:
-        answer = engine.ask(message, top_k)
-        reply = render_answer(answer)
+        if context and takes_context(engine):
+            answer = engine.ask(message, top_k, context=context)
+        else:
+            answer = engine.ask(message, top_k)
+        reply = render_answer(answer, passages, contact)
         passage_id = answer.passage_id if answer.found else None
-        status, confidence = answer_status(answer), answer.confidence
+        status, confidence, answered = answer_status(answer), answer.confidence, True
     except AskerQAError as err:
         reply, status = render_error(str(err)), "avvist"
     except Exception:  # noqa: BLE001 - one bad request must not take the app down
@@ -60,9 +81,14 @@ def respond(engine: Any, message: str | None, history: list | None, asked: list 
         reply = FAILED
     log_question("chat", status, started, confidence, message)
     history.append({"role": "assistant", "content": reply})
-    asked.append({"index": len(history) - 1, "question": message, "passage_id": passage_id})
+    asked.append({"index": len(history) - 1, "question": message, "passage_id": passage_id, "answered": answered})
     history, asked = keep_last_turns(history, asked)
     return history, "", asked
+
+
+def new_conversation() -> tuple[list[dict], str, list[dict]]:
+    """«Ny samtale»: an empty chat, an empty question box and no earlier questions to read the next one with."""
+    return [], "", []
 
 
 def vote(store: Any, asked: list | None, index: Any, liked: Any) -> str | None:

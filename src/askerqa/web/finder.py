@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from ..figures import FigureFinder, FigureRow, series, table, to_csv
+from ..figures import FigureFinder, FigureRow, chart_series, table, to_csv
 from ..types import Passage
+from .chart import NOTHING, svg
 
 ALL = "Alle deler"
 NO_HITS = "Ingen treff. Prøv et annet ord, eller velg «Alle deler»."
@@ -48,24 +50,38 @@ def contact_line(passages: list[Passage]) -> str:
     return ", ".join(bits) if bits else "se asker.kommune.no"
 
 
-def find(finder: FigureFinder, query: str | None, section: str | None) -> tuple[Any, str, list[FigureRow], str, str, None]:
+def find(finder: FigureFinder, query: str | None, section: str | None) -> tuple[Any, str, list[FigureRow], str, str, str]:
     """Search rows -> (table frame, CSV path, rows, note, cleared copy box, cleared chart)."""
     import pandas as pd
 
     rows = finder.search((query or "")[:MAX_QUERY_CHARS], None if section in (None, "", ALL) else section)
     headers, body = table(rows)
     note = f"{len(rows)} treff." if rows else NO_HITS
-    return pd.DataFrame(body, columns=headers), csv_file(to_csv(rows)), rows, note, "", None
+    return pd.DataFrame(body, columns=headers), csv_file(to_csv(rows)), rows, note, "", _nothing()
 
 
-def pick(rows: list[FigureRow] | None, index: Any) -> tuple[str, Any]:
-    """The chosen row as copyable text with its source, and its yearly values as a chart frame (or None)."""
-    import pandas as pd
+def _nothing() -> str:
+    return f'<p class="chart-note">{NOTHING}</p>'
 
+
+def row_table(row: FigureRow) -> str:
+    """The chosen row with each column header as its own column (group and period apart), values as printed."""
+    cells = row.cells or row.years
+    if not cells:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h, _ in cells)
+    values = "".join(f"<td>{html.escape(v)}</td>" for _, v in cells)
+    return (f'<div class="row-table" role="region" aria-label="Valgt rad" tabindex="0"><table>'
+            f'<caption>{html.escape(row.label)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody><tr>{values}</tr></tbody></table></div>")
+
+
+def pick(rows: list[FigureRow] | None, index: Any) -> tuple[str, str]:
+    """The chosen row as copyable text with its source, and its columns and chart as HTML."""
     row_index = index[0] if isinstance(index, (list, tuple)) else index
     if not rows or not isinstance(row_index, int) or not 0 <= row_index < len(rows):
-        return "", None
+        return "", _nothing()
     row = rows[row_index]
-    points = series(row)
-    chart = pd.DataFrame({"År": [y for y, _ in points], "Verdi": [v for _, v in points]}) if len(points) > 1 else None
-    return row.as_text(), chart
+    if not (row.cells or row.years):
+        return row.as_text(), _nothing()
+    return row.as_text(), row_table(row) + svg(chart_series(row))

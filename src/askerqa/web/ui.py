@@ -1,26 +1,35 @@
-"""The Gradio page: two tabs wired to the plain callbacks in chat.py and finder.py."""
+"""The Gradio page: three tabs (chat, figure finder, reader) wired to the plain callbacks in chat.py,
+finder.py and reader.py.
+
+A source in a chat answer is a link `?les=<passage id>`. The page's script (assets.HEAD) catches the click,
+puts the id in a hidden box and presses a hidden button, so the reader opens in this page with the chat kept;
+a link opened on its own (new tab, no script) still lands in the reader through `demo.load`.
+"""
 
 from typing import Any
 
 from ..config import settings
 from ..figures import FigureFinder
-from ..render import escape
-from . import chat, finder
-from .assets import EXAMPLES
+from ..render import READ_PARAM, escape
+from . import chat, finder, reader
+from .assets import EXAMPLES, SCROLL_TO_ANSWER, SCROLL_TO_HIT
 
 CONCURRENCY = 2  # one request per core: the encoder uses both when alone
 QUEUE_SIZE = 256
+CHAT, FIGURES, READER = "chat", "figures", "reader"
 
 
 def build_app(engine: Any, store: Any) -> Any:
-    """The chat and figure-finder page over `engine` (anything with .ask and .passages) and a feedback store."""
+    """The chat, figure-finder and reader page over `engine` (anything with .ask and .passages) and a feedback store."""
     import gradio as gr
 
     figure_finder = FigureFinder(engine.passages)
+    report = reader.Report.of(engine.passages)
+    by_id = {p.id: p for p in engine.passages}
     contact = finder.contact_line(engine.passages)
 
     def respond(message: str, history: list, asked: list):
-        return chat.respond(engine, message, history, asked)
+        return chat.respond(engine, message, history, asked, passages=by_id, contact=contact)
 
     def vote(asked: list, data: gr.LikeData):
         shown = chat.vote(store, asked, data.index, data.liked)
@@ -35,53 +44,95 @@ def build_app(engine: Any, store: Any) -> Any:
     def pick(rows: list, evt: gr.SelectData):
         return finder.pick(rows, evt.index)
 
+    def open_source(passage_id: str):
+        passage_id = (passage_id or "").strip()[:200]
+        return gr.Tabs(selected=READER), reader.render(report, passage_id), passage_id, passage_id, ""
+
+    def page(source: str, center: str, step: int):
+        moved = report.neighbour(center or source, step) or center
+        return reader.render(report, source, moved), moved
+
+    def on_load(request: gr.Request):
+        wanted = (request.query_params.get(READ_PARAM, "") if request else "")[:200]
+        if wanted:
+            return open_source(wanted)[:4]
+        return gr.Tabs(), reader.render(report, None), "", ""
+
     with gr.Blocks(title="Spør om Asker kommunes 4-årsrapport", analytics_enabled=False) as demo:
         gr.Markdown("# Spør om Asker kommunes 4-årsrapport 2020–2023")
-        with gr.Tab("Spør om rapporten"):
-            gr.Markdown(
-                "Svarene er ordrette sitater fra **4-årsrapport 2020–2023** for Asker kommune, med kilde. "
-                "Verktøyet kjenner bare denne rapporten. Det kan ikke svare på saker om deg eller saksbehandling: "
-                f"kontakt kommunen ({escape(contact)}).",
-                elem_id="intro",
-            )
-            chatbot = gr.Chatbot(label="Samtale", height=480, buttons=["copy"], feedback_options=("Like", "Dislike"),
-                                 placeholder="Still et spørsmål om rapporten, for eksempel om økonomi, skole eller klima.")
-            asked = gr.State([])
-            with gr.Row():
-                question = gr.Textbox(label="Spørsmål", placeholder="Skriv spørsmålet ditt og trykk Enter",
-                                      scale=5, max_length=settings().max_question_chars, autofocus=True)
-                ask_btn = gr.Button("Spør", variant="primary", scale=1)
-            gr.Markdown("**Eksempler** – velg ett for å spørre:")
-            with gr.Row():
-                example_buttons = [gr.Button(text, size="sm") for text in EXAMPLES]
-            question.submit(respond, [question, chatbot, asked], [chatbot, question, asked], api_name="respond")
-            ask_btn.click(respond, [question, chatbot, asked], [chatbot, question, asked], api_name=False)
-            for button, text in zip(example_buttons, EXAMPLES, strict=True):
-                button.click(lambda h, a, t=text: respond(t, h, a), [chatbot, asked], [chatbot, question, asked],
-                             api_name=False)
-            chatbot.like(vote, [asked], None, api_name=False)
+        reader_source = gr.State("")  # the passage the chosen source points at (highlighted)
+        reader_center = gr.State("")  # the passage the reader is centred on after paging
+        with gr.Tabs(selected=CHAT) as tabs:
+            with gr.Tab("Spør", id=CHAT):
+                gr.Markdown(
+                    "Svarene er ordrette sitater fra **4-årsrapport 2020–2023** for Asker kommune, med kilde. "
+                    "Du kan stille oppfølgingsspørsmål («Og i 2020?»). Verktøyet kjenner bare denne rapporten. "
+                    "Det kan ikke svare på saker om deg eller saksbehandling: "
+                    f"kontakt kommunen ({escape(contact)}).",
+                    elem_id="intro",
+                )
+                chatbot = gr.Chatbot(label="Samtale", show_label=False, height=520, autoscroll=False, elem_id="chat",
+                                     buttons=["copy"], feedback_options=("Like", "Dislike"),
+                                     placeholder="Still et spørsmål om rapporten, for eksempel om økonomi, skole eller klima.")
+                asked = gr.State([])
+                with gr.Row(elem_id="ask-row"):
+                    question = gr.Textbox(label="Spørsmål", placeholder="Skriv spørsmålet ditt og trykk Enter",
+                                          scale=5, max_length=settings().max_question_chars, elem_id="question")
+                    ask_btn = gr.Button("Spør", variant="primary", scale=1, min_width=80)
+                    new_btn = gr.Button("Ny samtale", variant="secondary", scale=1, min_width=80, elem_id="new-chat")
+                gr.Markdown("**Eksempler** – velg ett for å spørre:")
+                with gr.Row():
+                    example_buttons = [gr.Button(text, size="sm") for text in EXAMPLES]
+                chat_io = ([question, chatbot, asked], [chatbot, question, asked])
+                question.submit(respond, *chat_io, api_name="respond").then(None, js=SCROLL_TO_ANSWER)
+                ask_btn.click(respond, *chat_io, api_name=False).then(None, js=SCROLL_TO_ANSWER)
+                new_btn.click(chat.new_conversation, None, [chatbot, question, asked], api_name="new_conversation")
+                for button, text in zip(example_buttons, EXAMPLES, strict=True):
+                    button.click(lambda h, a, t=text: respond(t, h, a), [chatbot, asked], [chatbot, question, asked],
+                                 api_name=False).then(None, js=SCROLL_TO_ANSWER)
+                chatbot.like(vote, [asked], None, api_name=False)
+                # the page's script writes a source's passage id here and presses the button (see module doc)
+                target = gr.Textbox(label="Kilde som skal åpnes", visible="hidden", elem_id="reader-target")
+                open_btn = gr.Button("Åpne kilden", visible="hidden", elem_id="reader-open")
 
-        with gr.Tab("Tall og tabeller"):
-            gr.Markdown("Søk i tabellrader og setninger med tall. Verdiene står slik de er trykt i rapporten.")
-            with gr.Row():
-                fig_query = gr.Textbox(label="Søk etter tall", placeholder="f.eks. sykefravær, boliger, gjeldsgrad",
-                                       scale=3, max_length=finder.MAX_QUERY_CHARS)
-                fig_section = gr.Dropdown([finder.ALL, *figure_finder.sections], value=finder.ALL,
-                                          label="Del av rapporten", scale=2)
-                fig_btn = gr.Button("Søk", variant="primary", scale=1)
-            fig_note = gr.Markdown("")
-            fig_table = gr.Dataframe(label="Treff (velg en rad for å kopiere den eller se utviklingen)",
-                                     interactive=False, wrap=True, buttons=["copy"], max_height=420,
-                                     max_chars=60, elem_id="figure-table")
-            fig_rows = gr.State([])
-            with gr.Row():
-                fig_csv = gr.DownloadButton("Last ned treffene som CSV", variant="secondary")
-            fig_pick = gr.Textbox(label="Valgt rad med kilde (kan kopieres)", buttons=["copy"], interactive=False)
-            fig_chart = gr.LinePlot(x="År", y="Verdi", label="Utvikling for valgt rad", height=240)
-            outputs = [fig_table, fig_csv, fig_rows, fig_note, fig_pick, fig_chart]
-            fig_query.submit(find, [fig_query, fig_section], outputs, api_name="find")
-            fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False)
-            fig_section.change(find, [fig_query, fig_section], outputs, api_name=False)
-            fig_table.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False)
-            demo.load(find, [fig_query, fig_section], outputs, api_name=False)
+            with gr.Tab("Tall og tabeller", id=FIGURES):
+                gr.Markdown("Søk i tabellrader og setninger med tall. Verdiene står slik de er trykt i rapporten.")
+                with gr.Row():
+                    fig_query = gr.Textbox(label="Søk etter tall", placeholder="f.eks. sykefravær, boliger, gjeldsgrad",
+                                           scale=3, max_length=finder.MAX_QUERY_CHARS)
+                    fig_section = gr.Dropdown([finder.ALL, *figure_finder.sections], value=finder.ALL,
+                                              label="Del av rapporten", scale=2, filterable=False)
+                    fig_btn = gr.Button("Søk", variant="primary", scale=1)
+                fig_note = gr.Markdown("")
+                fig_table = gr.Dataframe(label="Treff (velg en rad for å kopiere den eller se utviklingen)",
+                                         interactive=False, wrap=True, buttons=["copy"], max_height=520,
+                                         column_widths=["30%", "34%", "22%", "14%"], elem_id="figure-table")
+                fig_rows = gr.State([])
+                with gr.Row():
+                    fig_csv = gr.DownloadButton("Last ned treffene som CSV", variant="secondary")
+                fig_pick = gr.Textbox(label="Valgt rad med kilde (kan kopieres)", buttons=["copy"], interactive=False)
+                fig_chart = gr.HTML(finder.pick([], None)[1], elem_id="figure-chart")
+                outputs = [fig_table, fig_csv, fig_rows, fig_note, fig_pick, fig_chart]
+                fig_query.submit(find, [fig_query, fig_section], outputs, api_name="find")
+                fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False)
+                fig_section.change(find, [fig_query, fig_section], outputs, api_name=False)
+                fig_table.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False)
+
+            with gr.Tab("Les i rapporten", id=READER):
+                reader_view = gr.HTML(reader.render(report, None), elem_id="reader")
+                with gr.Row():
+                    prev_btn = gr.Button("Forrige avsnitt", size="sm")
+                    next_btn = gr.Button("Neste avsnitt", size="sm")
+                    back_btn = gr.Button("Tilbake til samtalen", size="sm", variant="primary")
+
+        open_btn.click(open_source, [target], [tabs, reader_view, reader_source, reader_center, target],
+                       api_name="open_source").then(None, js=SCROLL_TO_HIT)
+        prev_btn.click(lambda s, c: page(s, c, -1), [reader_source, reader_center], [reader_view, reader_center],
+                       api_name=False)
+        next_btn.click(lambda s, c: page(s, c, 1), [reader_source, reader_center], [reader_view, reader_center],
+                       api_name=False)
+        back_btn.click(lambda: gr.Tabs(selected=CHAT), None, [tabs], api_name=False)
+        demo.load(on_load, None, [tabs, reader_view, reader_source, reader_center], api_name=False).then(
+            None, js=SCROLL_TO_HIT)
+        demo.load(find, [fig_query, fig_section], outputs, api_name=False)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
