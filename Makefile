@@ -27,7 +27,7 @@ run: index
 
 test: index
 	$(VENV)/bin/ruff check src tests app.py scripts
-	$(PY) -m pytest
+	$(PY) -m pytest -m "slow or not slow"
 
 eval: index
 	$(VENV)/bin/askerqa eval

@@ -37,3 +37,10 @@ def engine():
     from askerqa import Engine
 
     return Engine.load()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test that asks the real engine is slow wherever it lives: it loads the model and the index."""
+    for item in items:
+        if "engine" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

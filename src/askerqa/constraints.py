@@ -27,15 +27,18 @@ def years_in(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Names:
-    """The report's proper nouns, folded (`baerum` matches `Bærum`)."""
+    """The report's proper nouns, folded (`baerum` matches `Bærum`), and every word it uses (folded)."""
 
     folded: frozenset[str]
+    words: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> Names:
         capital: Counter[str] = Counter()
         lower: Counter[str] = Counter()
+        words_seen: set[str] = set()
         for text in texts:
+            words_seen.update(fold(w) for w in _WORD.findall(text))
             for sentence in re.split(r"(?<=[.!?:])\s+|\n|→|:", text):
                 words = _WORD.findall(sentence)
                 for i, w in enumerate(words):
@@ -43,10 +46,17 @@ class Names:
                         continue
                     (capital if w[0].isupper() else lower)[fold(w)] += 1
         names = {w for w, n in capital.items() if n >= 1 and lower[w] == 0 and len(w) >= 3}
-        return cls(frozenset(names - _DEFAULT_NAMES))
+        return cls(frozenset(names - _DEFAULT_NAMES), frozenset(words_seen))
 
     def in_text(self, text: str) -> frozenset[str]:
         return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w in self.folded)
+
+    def unknown_in_question(self, question: str) -> frozenset[str]:
+        """Capitalised words inside a question that the report never uses (`Lillehammer`): a name the
+        report cannot answer for, so no quote may stand in for it."""
+        words = _WORD.findall(question)
+        return frozenset(fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
+                         and fold(w) not in self.words and fold(w) not in _DEFAULT_NAMES)
 
 
 @dataclass(frozen=True)
@@ -58,5 +68,8 @@ class Constraints:
         return bool(self.years or self.names)
 
 
-def constraints_of(question: str, names: Names) -> Constraints:
-    return Constraints(years_in(question), names.in_text(question))
+def constraints_of(question: str, names: Names, english: bool = False) -> Constraints:
+    """Years and names the question asks for. An English question's capitalised words are often English
+    words (`Norway`), not names the report lacks, so only the report's own names constrain it."""
+    unknown = frozenset() if english else names.unknown_in_question(question)
+    return Constraints(years_in(question), names.in_text(question) | unknown)

@@ -150,7 +150,7 @@ class Engine:
             unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
-        constraints = constraints_of(self.vocabulary.restore(reading.interpreted), self.report.names)
+        constraints = constraints_of(self.vocabulary.restore(reading.interpreted), self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, interpreted=reading.interpreted if reading.followup else "")
 
