@@ -60,8 +60,8 @@ def test_onnx_export_is_recorded_and_gives_the_torch_vectors(model):
     from askerqa.encoder import QueryEncoder, TorchQueryEncoder
 
     folder = settings().model_dir
-    path, digest = onnx_export(folder)
-    assert sha256_of(path) == digest
+    path, digests = onnx_export(folder)
+    assert path.name in digests and all(sha256_of(folder / n) == d for n, d in digests.items())
     onnx, torch_model = QueryEncoder.load(folder), TorchQueryEncoder(model)
     questions, passages = report_texts()
     for prompt, texts in (("query", questions), ("passage", passages)):
@@ -75,17 +75,17 @@ def test_onnx_export_is_recorded_and_gives_the_torch_vectors(model):
 def test_changed_onnx_export_is_refused(tmp_path):
     import shutil
 
-    from askerqa.embedding import BUILD_INFO, ONNX_FILE
+    from askerqa.embedding import BUILD_INFO, ONNX_DATA, ONNX_FILE
     from askerqa.encoder import QueryEncoder
     from askerqa.errors import ModelError
 
     folder = settings().model_dir
     copy = tmp_path / "m"
     copy.mkdir()
-    for name in (BUILD_INFO, "tokenizer.json", "sentence_bert_config.json"):
+    for name in (BUILD_INFO, "tokenizer.json", "sentence_bert_config.json", ONNX_FILE):
         shutil.copy(folder / name, copy / name)
-    data = bytearray((folder / ONNX_FILE).read_bytes())
-    data[-100] ^= 0xFF
-    (copy / ONNX_FILE).write_bytes(bytes(data))
+    data = bytearray((folder / ONNX_DATA).read_bytes())
+    data[-100] ^= 0xFF  # one weight of the last layer
+    (copy / ONNX_DATA).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="endret"):
         QueryEncoder.load(copy)

@@ -47,14 +47,15 @@ class QueryEncoder:
 
     @classmethod
     def load(cls, folder: Path, threads: int = 1, verify: bool = True) -> QueryEncoder | None:
-        """The folder's encoder, or None when it has no export. A file whose sha256 differs from the one
+        """The folder's encoder, or None when it has no export. A file whose sha256 differs from that
         recorded at build is refused (ModelError): it is not the export that was checked against torch."""
         found = onnx_export(folder)
         if found is None:
             return None
         path, expected = found
-        if verify and sha256_of(path) != expected:
-            raise ModelError(f"{path.name} er endret siden modellen ble bygget; kjør `askerqa model --force`.")
+        for name, digest in expected.items() if verify else ():
+            if sha256_of(folder / name) != digest:
+                raise ModelError(f"{name} er endret siden modellen ble bygget; kjør `askerqa model --force`.")
         return cls(path, folder, threads)
 
     def encode(self, texts: Sequence[str], prompt_name: str = "query", **_: Any) -> np.ndarray:
