@@ -28,9 +28,9 @@ from askerqa.runtime import configure_threads
 configure_threads()
 from askerqa import Engine
 engine = Engine.load(build_if_stale=False)
-first = engine.ask("Hvor mange innbyggere har Asker?")
-first_answer = time.perf_counter() - t0
 ready = time.perf_counter() - t0
+engine.ask("Hvor mange innbyggere har Asker?")
+first_answer = time.perf_counter() - t0
 questions = json.loads(sys.stdin.read())
 for q in questions[:3]:
     engine.ask(q)  # warm-up
