@@ -44,3 +44,48 @@ def test_tokenizer_keeps_the_normaliser(model):
     # transformers 5 drops the normaliser of an XLMRobertaTokenizer config; "[…]" then became <unk>
     ids = model.tokenizer("«Den nye kommunen […] har en rolle»")["input_ids"]
     assert model.tokenizer.unk_token_id not in ids
+
+
+def report_texts() -> tuple[list[str], list[str]]:
+    from askerqa.evaluate import load_questions
+
+    s = settings()
+    questions = [q.question for q in load_questions(s.dev_set)]
+    passages = [json.loads(line)["text"] for line in (s.index_dir / "passages.jsonl").read_text().splitlines()]
+    return questions, passages[::4]
+
+
+def test_onnx_export_is_recorded_and_gives_the_torch_vectors(model):
+    from askerqa.embedding import onnx_export
+    from askerqa.encoder import QueryEncoder, TorchQueryEncoder
+
+    folder = settings().model_dir
+    path, digests = onnx_export(folder)
+    assert path.name in digests and all(sha256_of(folder / n) == d for n, d in digests.items())
+    onnx, torch_model = QueryEncoder.load(folder), TorchQueryEncoder(model)
+    questions, passages = report_texts()
+    for prompt, texts in (("query", questions), ("passage", passages)):
+        ours, theirs = onnx.encode(texts, prompt_name=prompt), torch_model.encode(texts, prompt_name=prompt)
+        assert ours.shape == theirs.shape
+        assert float(np.min(np.sum(ours * theirs, axis=1))) >= 0.9999, prompt
+    alone = onnx.encode([questions[0]])[0]  # padding in a batch must not change a question's vector
+    assert float(alone @ onnx.encode(questions[:8])[0]) >= 0.9999
+
+
+def test_changed_onnx_export_is_refused(tmp_path):
+    import shutil
+
+    from askerqa.embedding import BUILD_INFO, ONNX_DATA, ONNX_FILE
+    from askerqa.encoder import QueryEncoder
+    from askerqa.errors import ModelError
+
+    folder = settings().model_dir
+    copy = tmp_path / "m"
+    copy.mkdir()
+    for name in (BUILD_INFO, "tokenizer.json", "sentence_bert_config.json", ONNX_FILE):
+        shutil.copy(folder / name, copy / name)
+    data = bytearray((folder / ONNX_DATA).read_bytes())
+    data[-100] ^= 0xFF  # one weight of the last layer
+    (copy / ONNX_DATA).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="endret"):
+        QueryEncoder.load(copy)

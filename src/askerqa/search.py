@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -22,8 +23,10 @@ from .config import settings as default_settings
 from .constraints import Names, constraints_of
 from .conversation import interpret
 from .embedding import build_model, is_built, load_model
+from .encoder import MicroBatcher, QueryEncoder, TorchQueryEncoder
 from .lexical import tokenize
 from .query import Query, parse_question
+from .runtime import encoder_threads
 from .types import Answer, Passage
 from .vocabulary import Vocabulary
 
@@ -65,35 +68,42 @@ class Engine:
 
     @classmethod
     def load(cls, settings: Settings | None = None, build_if_stale: bool = True) -> Engine:
-        """Load model and index; a stale or missing index is rebuilt first (or refused)."""
-        import torch
-        from threadpoolctl import threadpool_limits
+        """Load encoder and index; a stale or missing index is rebuilt first (or refused).
 
+        Questions are encoded by the model folder's ONNX export when it has one (torch is then never
+        imported) and by sentence-transformers otherwise, or when ASKERQA_ENCODER=torch. Thread counts
+        are the program's to set (`askerqa.runtime.configure_threads`).
+        """
         settings = settings or default_settings()
         if settings.model == str(settings.model_dir) and not is_built(settings.model_dir):
-            print("askerqa: bygger den innebygde modellen først (ca. 20 s) …", file=sys.stderr)
+            print("askerqa: bygger den innebygde modellen først (ca. 30 s) …", file=sys.stderr)
             build_model(settings.model_dir)
-        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-        # numpy's small matrix products gain nothing from BLAS threads, and OpenBLAS threads spinning
-        # after each product steal the cores torch needs next: measured p50 28 -> 15 ms per question.
-        threadpool_limits(limits=1, user_api="blas")
-        model = load_model(settings.model)
+        model = None
         if build_if_stale:
             reason = index_mod.stale_reason(settings)
             if reason is not None:
                 print(f"askerqa: bygger indeksen på nytt ({reason}) …", file=sys.stderr)
+                model = load_model(settings.model)  # passage vectors always come from sentence-transformers
                 index_mod.build(settings, model=model, progress=False)
-        return cls(index_mod.load(settings), model, settings)
+        encoder = None
+        if os.environ.get("ASKERQA_ENCODER", "auto") != "torch" and Path(settings.model).is_dir():
+            encoder = QueryEncoder.load(Path(settings.model), threads=encoder_threads())
+        if encoder is None:
+            encoder = TorchQueryEncoder(model or load_model(settings.model))
+        return cls(index_mod.load(settings), encoder, settings)
 
     @property
     def passages(self) -> list[Passage]:
         return self.data.passages
 
     def encode_query(self, text: str) -> np.ndarray:
-        with self._encode_lock:
-            vec = self.model.encode([text], prompt_name="query", normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False)  # a bar per question filled an unread stderr pipe
-        return np.asarray(vec[0], dtype=np.float32)
+        """One question's vector; concurrent calls share one encoder call (see MicroBatcher)."""
+        batcher = self.__dict__.get("_batcher")
+        if batcher is None:
+            with self._encode_lock:
+                model = self.model if isinstance(self.model, QueryEncoder | TorchQueryEncoder) else TorchQueryEncoder(self.model)
+                batcher = self.__dict__.setdefault("_batcher", MicroBatcher(model.encode))
+        return batcher.encode(text)
 
     def rank(self, query: Query, qvec: np.ndarray) -> Ranking:
         """Fused ranking of all passages (dense, best sentence and BM25 rankings, reciprocal-rank fused)."""
