@@ -112,3 +112,50 @@ def test_which_question_gets_the_whole_list(engine):
     a = engine.ask("Hvilke lovpålagte råd har kommunen?")
     assert a.text.startswith("Asker kommune har tre lovpålagte råd:")
     assert all(name in a.text for name in ("Eldrerådet", "Ungdomsrådet", "Råd for personer med funksjonsnedsettelser"))
+
+
+@pytest.mark.parametrize("question", [
+    "Hvor høyt var sykefraværet i 2031?",
+    "Hvor mange innbyggere hadde kommunen i 1995?",
+    "Hva var netto driftsresultat i 2045?",
+])
+def test_a_year_the_report_does_not_cover_is_not_answered_with_another_year(engine, question):
+    a = engine.ask(question)
+    year = question.rstrip("?").split()[-1]
+    assert not a.found and a.status == "not_found"
+    assert year in a.note  # the citizen is told the year is what is missing
+
+
+@pytest.mark.parametrize("question", [
+    "Hvor høyt var sykefraværet i Lillehammer kommune?",
+    "Hvor mange innbyggere har Tromsø?",
+])
+def test_a_municipality_the_report_lacks_is_not_answered_with_askers_figure(engine, question):
+    a = engine.ask(question)
+    assert not a.found and a.status == "not_found"
+
+
+@pytest.mark.parametrize("question", [
+    "sykefravær 2021", "Hvor høy var gjeldsgraden i 2020?", "Hvor mange flyktninger ble bosatt i 2021?",
+    "Hvor stor var befolkningsveksten i 2021?", "andel barnehagelærere 2022",
+])
+def test_an_answer_shown_as_found_holds_the_asked_year(engine, question):
+    a = engine.ask(question)
+    year = next(w for w in question.rstrip("?").split() if w.isdigit())
+    if a.found:
+        assert year in a.text
+
+
+def test_an_uncertain_answer_offers_possible_answers_from_different_passages(engine):
+    seen = 0
+    for q in ["Hvor fornøyde er folk?", "Hvordan går det med kommunen?", "Hva gjør kommunen for miljøet?",
+              "Hvor mye koster det?", "Hva skjer med skolene?"]:
+        a = engine.ask(q)
+        assert a.status in ("found", "uncertain", "not_found") and a.found == (a.status == "found")
+        if a.status == "uncertain":
+            seen += 1
+            assert 2 <= len(a.alternatives) <= 3
+            assert len({alt.passage_id for alt in a.alternatives}) == len(a.alternatives)
+            for alt in a.alternatives:
+                assert alt.text in _passage_text(engine, alt.passage_id)
+    assert seen, "none of the vague questions was answered as uncertain"

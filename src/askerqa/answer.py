@@ -391,6 +391,15 @@ def _note(a: Analysis, best: Candidate | None, satisfied: bool) -> str:
     return "Rapporten ser ikke ut til å oppgi dette for det stedet eller den gruppen spørsmålet nevner."
 
 
+def lead_cell(passage: Passage, years: frozenset[str]) -> str:
+    """For a table row and a question that asks for years: the asked cells, verbatim (`2021: 8,4 %`)."""
+    if passage.table is None or not years:
+        return ""
+    cells = [f"{header}: {value}" for header, value in passage.table.cells
+             if header and years & set(years_in(header))]
+    return "; ".join(cells)
+
+
 def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternatives: int = 3) -> Answer:
     """Choose the quote, order the passages by their best quote, and set status, found and confidence."""
     scores, satisfied = a.constrained(models.quote.logit(a.features) if a.candidates else np.empty(0))
@@ -429,4 +438,5 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
                   notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
-                  note=_note(a, best, satisfied), interpreted=a.interpreted)
+                  note=_note(a, best, satisfied), interpreted=a.interpreted,
+                  lead=lead_cell(report.passages[best.passage_index], a.constraints.years) if best and satisfied else "")

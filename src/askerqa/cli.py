@@ -91,9 +91,15 @@ def answer_json(answer, top_k: int) -> dict:
             "figures": list(answer.figures),
             "spans": [list(s) for s in answer.spans],
             "found": answer.found,
+            "status": answer.status,
             "confidence": answer.confidence,
             "passage_id": answer.passage_id,
+            "lead": answer.lead,
+            "note": answer.note,
+            "alternatives": [{"text": a.text, "passage_id": a.passage_id, "figures": list(a.figures),
+                              "spans": [list(s) for s in a.spans]} for a in answer.alternatives],
         },
+        "interpreted": answer.interpreted or answer.question,
         "passages": [
             {"rank": h.rank, "id": h.passage.id, "text": h.passage.text, "section": h.passage.section,
              "page": h.passage.page, "lines": list(h.passage.lines), "kind": h.passage.kind,
@@ -108,12 +114,21 @@ def format_answer(answer) -> str:
     lines = []
     if answer.notice:
         lines.append(f"Merk: {answer.notice}")
-    if answer.found:
+    if answer.interpreted:
+        lines.append(f"Tolket som: {answer.interpreted}")
+    if answer.found and answer.lead:
+        lines.append(answer.lead)
+    if answer.status == "uncertain":
+        lines.append("Usikkert svar – sjekk kildene. Mulige svar:")
+        lines += [f"  – «{a.text}»" for a in answer.alternatives]
+    elif answer.found:
         marked = answer.text
         for start, end in reversed(answer.spans):
             marked = marked[:start] + "**" + marked[start:end] + "**" + marked[end:]
         lines.append(f"Svar: «{marked}»")
     else:
+        if answer.note:
+            lines.append(answer.note)
         lines.append("Jeg finner ikke noe sikkert svar på dette i rapporten. Nærmeste passasjer:")
     lines.append(f"(sikkerhet {answer.confidence:.2f}, {answer.latency_ms:.0f} ms)")
     lines.append("Kilder:")
@@ -125,19 +140,39 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def turn_of(line: str) -> tuple[str, list[str]]:
+    """A `--stdin` line: plain text is one question; a JSON object {"question": str, "context": [str, …]} is
+    one turn of a conversation with its earlier questions, oldest first."""
+    from .errors import BadQuestion
+
+    if not line.lstrip().startswith("{"):
+        return line, []
+    try:
+        d = json.loads(line)
+    except ValueError:
+        raise BadQuestion("Linjen ser ut som JSON, men kan ikke leses. Skriv {\"question\": …, \"context\": […]}.") from None
+    question, context = (d.get("question"), d.get("context", [])) if isinstance(d, dict) else (None, None)
+    if not isinstance(question, str) or not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        raise BadQuestion("JSON-linjen må ha «question» som tekst og eventuelt «context» som en liste av tekster.")
+    return question, context
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import BadQuestion
+    from .query import parse_question
     from .search import Engine
 
-    engine = Engine.load()
     if not args.stdin:
         if args.question is None:
             raise BadQuestion("Skriv et spørsmål, for eksempel: askerqa ask \"Hvor høyt var sykefraværet i 2022?\"")
+        parse_question(args.question)  # a question that cannot be asked is refused before anything loads
+        engine = Engine.load()
         answer = engine.ask(args.question, top_k=args.top_k)
         if args.json and answer.notice:  # the JSON contract has no field for it: say it beside
             print(f"askerqa: merk: {answer.notice}", file=sys.stderr)
         print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
+    engine = Engine.load()
     failed = False
     for raw in sys.stdin.buffer:
         line = raw.rstrip(b"\r\n")
@@ -147,7 +182,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             question = line.decode("utf-8", errors="replace")
         # a blank line still gets its (error) line, so output line n always answers input line n
         try:
-            answer = engine.ask(question, top_k=args.top_k)
+            question, context = turn_of(question)
+            answer = engine.ask(question, top_k=args.top_k, context=context)
         except BadQuestion as exc:
             failed = True
             out = {"question": question, "error": str(exc)} if args.json else f"askerqa: {exc}"
@@ -288,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in ("ask", "eval", "build", "serve"):  # the program, not the library, sets threads
+            from .runtime import configure_threads
+
+            configure_threads()
         return int(args.func(args) or 0)
     except AskerQAError as exc:
         print(f"askerqa: {exc}", file=sys.stderr)

@@ -49,8 +49,10 @@ def serve(host: str, port: int) -> int:
     import uvicorn
 
     from ..config import settings
+    from ..runtime import configure_threads
     from .logs import start_logging, stop_logging
 
+    configure_threads()  # the server, not the library, sets process-wide threads
     start_logging()
     print("askerqa: laster modell og indeks …", file=sys.stderr, flush=True)
     try:

@@ -1,0 +1,132 @@
+"""The answer stage on a toy report: constraints, the three states, verbatim quotes, anaphora."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from askerqa.answer import (
+    CANDIDATE_FEATURES,
+    QUESTION_FEATURES,
+    LinearModel,
+    Models,
+    Report,
+    Signals,
+    analyse,
+    decide,
+)
+from askerqa.constraints import Names, constraints_of
+from askerqa.query import parse_question
+from askerqa.types import Passage
+
+TEXTS = [
+    "Sykefraværet var 8,4 prosent i 2021. Dette er høyere enn før.",
+    "Sykefraværet var 9,3 prosent i 2022.",
+    "Kommunen har seks bibliotek. Biblioteket på Sætre er nytt.",
+    "I Bærum var turnoveren 18,0 prosent.",
+]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch == "." and (i + 1 == len(text) or text[i + 1] == " "):
+            spans.append((start, i + 1))
+            start = i + 2
+    return spans
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    passages = [Passage(f"p{i}", t, "Kapittel", i + 1, None, (i + 1, i + 1), "prose") for i, t in enumerate(TEXTS)]
+    refs = [(i, s, e) for i, t in enumerate(TEXTS) for s, e in _sentences(t)]
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(refs), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return Report(passages, np.asarray(refs, dtype=np.int64), vectors, Names.from_texts(TEXTS))
+
+
+def _models(found_at: float = 0.5, uncertain_at: float = 0.2, bias: float = 0.0) -> Models:
+    """Quote score = word coverage; confidence = a fixed bias (so the tests choose the state)."""
+    n, m = len(CANDIDATE_FEATURES), len(QUESTION_FEATURES)
+    coef = [1.0 if name == "cover" else 0.0 for name in CANDIDATE_FEATURES]
+    quote = LinearModel(CANDIDATE_FEATURES, tuple(coef), 0.0, (0.0,) * n, (1.0,) * n)
+    conf = LinearModel(QUESTION_FEATURES, (0.0,) * m, bias, (0.0,) * m, (1.0,) * m)
+    return Models(quote, conf, found_at, uncertain_at)
+
+
+def _ask(report: Report, question: str, models: Models):
+    query = parse_question(question)
+    qvec = np.zeros(report.vectors.shape[1], dtype=np.float32)
+    n = len(report.passages)
+    order = list(range(n))
+    signals = Signals(0.9, 0.9, 1.0, 0, False)
+    a = analyse(report, query, constraints_of(question, report.names), qvec, order, [1.0] * n,
+                np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32), signals)
+    return decide(report, a, models)
+
+
+def test_the_quote_carries_the_asked_year_when_one_does(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i 2022?", _models(bias=5.0))
+    assert "2022" in answer.text and "9,3 prosent" in answer.figures
+    answer = _ask(report, "Hvor høyt var sykefraværet i 2021?", _models(bias=5.0))
+    assert "2021" in answer.text and "8,4 prosent" in answer.figures
+
+
+def test_a_year_the_report_lacks_is_not_answered_with_another_year(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i 2024?", _models(bias=5.0))
+    assert answer.status == "not_found" and not answer.found
+    assert "2024" in answer.note
+
+
+def test_a_place_the_report_lacks_is_not_answered_with_askers_figure(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i Lillehammer?", _models(bias=5.0))
+    assert answer.status == "not_found" and not answer.found
+
+
+def test_a_place_the_report_has_picks_its_sentence(report):
+    answer = _ask(report, "Hvor stor var turnoveren i Bærum?", _models(bias=5.0))
+    assert answer.found and "Bærum" in answer.text
+
+
+def test_three_states_follow_the_confidence(report):
+    found = _ask(report, "Hvor mange bibliotek har kommunen?", _models(bias=5.0))
+    unsure = _ask(report, "Hvor mange bibliotek har kommunen?", _models(bias=-0.5))
+    missing = _ask(report, "Hvor mange bibliotek har kommunen?", _models(bias=-5.0))
+    assert (found.status, found.found) == ("found", True) and not found.alternatives
+    assert (unsure.status, unsure.found) == ("uncertain", False)
+    assert 2 <= len(unsure.alternatives) <= 3
+    assert len({a.passage_id for a in unsure.alternatives}) == len(unsure.alternatives)
+    assert (missing.status, missing.found) == ("not_found", False)
+
+
+def test_quotes_and_alternatives_are_verbatim_and_figures_point_into_them(report):
+    answer = _ask(report, "Hvor mange bibliotek har kommunen?", _models(bias=-0.5))
+    for quote in (answer, *answer.alternatives):
+        assert any(quote.text in t for t in TEXTS)
+        for figure, (start, end) in zip(quote.figures, quote.spans, strict=True):
+            assert quote.text[start:end] == figure
+
+
+def test_a_sentence_that_points_back_takes_the_one_before(report):
+    answer = _ask(report, "Er dette høyere enn før?", _models(bias=5.0))
+    assert answer.text.startswith("Sykefraværet var 8,4 prosent")
+
+
+def test_models_fitted_on_other_features_are_refused():
+    d = _models().to_dict()
+    d["quote"]["names"] = d["quote"]["names"][:-1]
+    with pytest.raises(ValueError, match="tune.py"):
+        Models.from_dict(d)
+
+
+def test_a_table_row_leads_with_the_asked_years_cell():
+    from askerqa.answer import lead_cell
+    from askerqa.types import TableRow
+
+    row = TableRow("Nøkkeltall", "Sykefraværsprosent", (("2019", "Ikke målt"), ("2020", "7,7 %"), ("2021", "8,4 %")))
+    passage = Passage("t", "Nøkkeltall: Sykefraværsprosent: 2019 Ikke målt, 2020 7,7 %, 2021 8,4 %.", "Medarbeidere",
+                      1, None, (1, 1), "table_row", row)
+    assert lead_cell(passage, frozenset({"2021"})) == "2021: 8,4 %"
+    assert lead_cell(passage, frozenset({"2024"})) == ""
+    assert lead_cell(passage, frozenset()) == ""
