@@ -28,11 +28,10 @@ import numpy as np
 from .constraints import Constraints, Names, years_in
 from .lexical import tokenize
 from .query import Query
-from .types import Alternative, Answer, Hit, Passage
+from .types import Alternative, Answer, Hit, Passage, Status
 
 MAX_QUOTE = 400
 TUNED_PATH = Path(__file__).parent / "data" / "tuned.json"
-Status = Literal["found", "uncertain", "not_found"]
 
 _FIGURE = re.compile(
     r"(?<![\w,.])-?\d{1,3}(?: \d{3})+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr\.?|kWh|år))?"
@@ -44,6 +43,12 @@ _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av
 # a list of names: `raus, nær, modig og skapende`, `(Sætre, Sydskogen, Torvbråten, Risenga, Hvalstad)`
 _ITEM = r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*){0,2}"
 _ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_ITEM}, ){{3,}}{_ITEM}|(?:→[^→]+){{2,}}")
+# "i perioden 2019 til 2022", "2020-2023", "fra 2020": a year as the end of a span, not that year's figure
+_SPAN = re.compile(r"(?:19[89]\d|20[0-4]\d)\s*(?:-|–|til)\s*(?:19[89]\d|20[0-4]\d)"
+                   r"|\b(?:fra|siden|etter)\s+(?:19[89]\d|20[0-4]\d)")
+_INNER_NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][a-zæøå]+")
+_DATE = re.compile(r"\b\d{1,2}\.\s?(?:\d{1,2}\.|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
+                   r"november|desember)")
 _YEARLIKE = re.compile(r"(?:19[89]\d|20[0-4]\d)(?:-(?:19[89]\d|20[0-4]\d))?")
 # A sentence that opens by pointing back ("Dette er i tråd med …") does not stand alone.
 _ANAPHOR = re.compile(r"^(dette|det|disse|denne|den|de|dem|her|der|dermed|samtidig|også|i tillegg|videre|"
@@ -86,12 +91,16 @@ class UnitFeatures:
     names: frozenset[str]
     anaphor: bool
     words: int
+    has_name: bool = False  # a capitalised word inside the sentence: a person, a place, a body
+    has_time: bool = False  # a year or a date
+    single_years: frozenset[str] = frozenset()  # years that stand alone, not as the end of a span
 
 
 def unit_features(text: str, names: Names) -> UnitFeatures:
     return UnitFeatures(frozenset(content_terms(text)), bool(mark_figures(text)[0]), bool(_CAUSE.search(text)),
                         bool(_ENUMERATION.search(text)), years_in(text), names.in_text(text),
-                        bool(_ANAPHOR.match(text)), len(text.split()))
+                        bool(_ANAPHOR.match(text)), len(text.split()), bool(_INNER_NAME.search(text)),
+                        bool(years_in(text)) or bool(_DATE.search(text)), years_in(_SPAN.sub(" ", text)))
 
 
 @dataclass(frozen=True)
@@ -145,11 +154,13 @@ class Report:
 CANDIDATE_FEATURES = (
     "cos", "passage_cos", "rank", "lexical", "cover", "passage_cover", "number", "no_number",
     "year_hit", "year_miss", "year_other", "name_hit", "name_miss", "name_extra", "cause", "enumeration",
-    "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover",
+    "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover", "no_name", "no_time",
+    "year_in_span_only",
 )
 QUESTION_FEATURES = (
     "best", "margin", "top_cosine", "sentence_best", "coverage", "unknown", "english",
     "best_no_number", "best_cos", "best_cover", "best_passage_cover", "best_rank", "best_lexical", "missing_rare",
+    "best_no_name", "best_no_time", "figure_agrees",
 )
 # A candidate that lacks the asked year or name answers another question: it is only chosen when no
 # candidate carries them (then the answer cannot be "found"). On the shared sets the right quote carried
@@ -163,6 +174,7 @@ class Candidate:
     start: int
     end: int
     unit: UnitFeatures
+    unit_text: str = ""  # the candidate's text, as in the passage
 
 
 @dataclass(frozen=True)
@@ -224,7 +236,9 @@ def _candidates(report: Report, pidx: int):
                 b = report.units[nxt]
                 pair = UnitFeatures(unit.terms | b.terms, unit.has_figure or b.has_figure,
                                     unit.gives_reason or b.gives_reason, unit.enumerates or b.enumerates,
-                                    unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words)
+                                    unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words,
+                                    unit.has_name or b.has_name, unit.has_time or b.has_time,
+                                    unit.single_years | b.single_years)
                 yield int(start), end2, v / np.linalg.norm(v), pair, True
 
 
@@ -262,8 +276,10 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
                 float(query.wants_list and unit.enumerates), float(pair), float(unit.anaphor),
                 float(unit.words < 6 and passage.kind != "table_row"), float(passage.kind == "table_row"),
                 float(passage.kind == "list"), en * cos, en * cover,
+                float(query.wants_name and not unit.has_name), float(query.wants_time and not unit.has_time),
+                float(year_hit and not years & unit.single_years),
             ])
-            cands.append(Candidate(pidx, start, end, unit))
+            cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)
     features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES))
     return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals,
@@ -362,14 +378,35 @@ def question_features(a: Analysis, scores: np.ndarray) -> np.ndarray:
     s = a.signals
     base = [s.top_cosine, s.sentence_best, s.coverage, min(s.unknown, 3), float(s.english)]
     if not a.candidates:
-        return np.array([-10.0, 0.0, *base, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
+        return np.array([-10.0, 0.0, *base, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0])
     b = int(np.argmax(scores))
     best_passage = a.candidates[b].passage_index
     others = [sc for c, sc in zip(a.candidates, scores, strict=True) if c.passage_index != best_passage]
     margin = min(float(scores[b] - max(others)), 5.0) if others else 5.0
     f = dict(zip(CANDIDATE_FEATURES, a.features[b], strict=True))
     return np.array([float(scores[b]), margin, *base, f["no_number"], f["cos"], f["cover"], f["passage_cover"],
-                     f["rank"], f["lexical"], float(a.missing_rare[b])])
+                     f["rank"], f["lexical"], float(a.missing_rare[b]), f["no_name"], f["no_time"],
+                     float(_figure_agrees(a, scores, b))])
+
+
+def _figure_agrees(a: Analysis, scores: np.ndarray, b: int, runners_up: int = 3) -> bool:
+    """Whether another passage's strong candidate gives the same figure: two places in the report agreeing
+    on a number is evidence that the number answers."""
+    best = a.candidates[b]
+    figures = set(mark_figures(best.unit_text)[0]) if best.unit_text else set()
+    if not figures:
+        return False
+    seen = {best.passage_index}
+    for i in np.argsort(-scores, kind="stable"):
+        c = a.candidates[int(i)]
+        if c.passage_index in seen:
+            continue
+        seen.add(c.passage_index)
+        if figures & set(mark_figures(c.unit_text)[0]):
+            return True
+        if len(seen) > runners_up:
+            break
+    return False
 
 
 def status_of(confidence: float, models: Models) -> Status:

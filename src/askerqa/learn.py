@@ -6,9 +6,9 @@
 - Confidence model: logistic regression over questions; positive when the chosen quote is right (an
   unanswerable question is never right). Its inputs are the chosen quote's score, its margin over the best
   quote of another passage, and question-level signals (how well the report covers the question's words …).
-- Thresholds: `found_at` maximises a utility in which a confident wrong answer costs `WRONG_COST` times what
-  a right answer shown as found gains, and a right answer hidden costs one; `uncertain_at` keeps showing
-  candidates while it shows more right alternatives than wrong ones.
+- Thresholds: `found_at` and `uncertain_at` together maximise a utility in which a confident wrong answer
+  costs `WRONG_COST` times what a right answer shown as found gains, a right answer hidden costs one, and
+  possible answers shown as uncertain gain or cost a little (see `thresholds`).
 
 Used by `scripts/tune.py` (writes askerqa/data/tuned.json) and `askerqa eval --cv K`.
 """
@@ -33,7 +33,10 @@ from .answer import (
 )
 from .text import satisfies
 
-WRONG_COST = 4.0  # a confident wrong figure is the worst outcome: worse than "not found"
+# What each outcome is worth to a citizen, for choosing the thresholds (value judgements, not tuned):
+WRONG_COST = 4.0  # a confident wrong figure is the worst outcome, far worse than "not found"
+UNCERTAIN_RIGHT = 0.25  # the right quote among the possible answers shown: of some use, after reading
+UNCERTAIN_WRONG = 0.5  # possible answers shown, none right: the reader's time lost, and doubt sown
 ANSWER_LIMIT = 400
 
 
@@ -125,31 +128,30 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     qx_arr, right_arr = np.vstack(qx), np.array(right)
     conf = _fit_logistic(qx_arr, right_arr, QUESTION_FEATURES, hyper.confidence_c)
     p = 1.0 / (1.0 + np.exp(-conf.logit(qx_arr)))
-    found_at = _found_threshold(p, right_arr)
-    # some candidate is right: worth showing the best ones to check
-    uncertain_at = _uncertain_threshold(p, np.array(alt_right), found_at)
+    found_at, uncertain_at = thresholds(p, right_arr, np.array(alt_right))
     return Models(quote, conf, found_at, uncertain_at)
 
 
-def _found_threshold(p: np.ndarray, right: np.ndarray) -> float:
-    best_t, best_u = 1.0, -np.inf
-    for t in np.unique(np.concatenate([p, [1.0]])):
-        shown = p >= t
-        u = right[shown].sum() - WRONG_COST * (~right[shown]).sum() - right[~shown].sum()
-        if u > best_u:
-            best_t, best_u = float(t), u
-    return best_t
+def thresholds(p: np.ndarray, right: np.ndarray, alt_right: np.ndarray) -> tuple[float, float]:
+    """(found_at, uncertain_at) that maximise what the citizens get, summed over the questions:
 
-
-def _uncertain_threshold(p: np.ndarray, alt_right: np.ndarray, found_at: float) -> float:
-    below = p < found_at
-    best_t, best_u = found_at, 0.0
-    for t in np.unique(p[below]):
-        band = below & (p >= t)
-        u = alt_right[band].sum() - (~alt_right[band]).sum()
-        if u > best_u:
-            best_t, best_u = float(t), u
-    return best_t
+    found: +1 when right, -WRONG_COST when wrong; uncertain (the best quotes shown as possible answers):
+    +UNCERTAIN_RIGHT when one of them is right, -UNCERTAIN_WRONG when none is; not found: -1 when the
+    quote would have been right (hidden), 0 otherwise.
+    """
+    cuts = np.unique(np.concatenate([p, [0.0, 1.0 + 1e-9]]))
+    best, best_u = (1.0 + 1e-9, 1.0 + 1e-9), -np.inf
+    for i, f in enumerate(cuts):
+        found = p >= f
+        u_found = right[found].sum() - WRONG_COST * (~right[found]).sum()
+        for u in cuts[: i + 1]:
+            band = (p >= u) & ~found
+            hidden = (p < u) & right
+            total = (u_found + UNCERTAIN_RIGHT * alt_right[band].sum() - UNCERTAIN_WRONG * (~alt_right[band]).sum()
+                     - hidden.sum())
+            if total > best_u:
+                best, best_u = (float(f), float(u)), total
+    return best
 
 
 def folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:

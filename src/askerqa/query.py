@@ -19,6 +19,9 @@ _QUANTITY = re.compile(
 )
 # "which schools", "name the values": the answer is a list of names
 _LIST = re.compile(r"^(hvilke|which|nevn|list|name the)\b|\bwhat are the\b")
+_NOT_A_NUMBER = re.compile(r"\b(hvorfor|why|hvem|who|hvilke|which|hvordan|how do|how does)\b")
+_WHO = re.compile(r"^(hvem|who)\b|\b(hva heter|what is the name)\b")
+_WHEN = re.compile(r"^(nar|when)\b|\b(hvilket ar|what year|which year)\b")
 _ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "which", "who", "of", "are",
             "was", "were", "in", "municipality", "why", "when", "has", "have", "kept", "rate"}
 
@@ -32,6 +35,8 @@ class Query:
     wants_number: bool
     english: bool
     wants_list: bool = False
+    wants_name: bool = False  # who / what is the name of: the answer names a person or a body
+    wants_time: bool = False  # when / which year: the answer holds a year or a date
 
 
 def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
@@ -66,5 +71,8 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
         w in {"hva", "hvor", "hvem", "hvilke", "hvordan", "hvorfor", "og", "er", "har", "kommunen"} for w in words
     )
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
-    return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or bool(years), english,
-                 wants_list=bool(_LIST.search(folded)))
+    # a year asks for that year's figure ("sykefravær 2021"), except in a question that asks why, who or which
+    other_kind = bool(_NOT_A_NUMBER.search(folded))
+    return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or (bool(years) and not other_kind), english,
+                 wants_list=bool(_LIST.search(folded)), wants_name=bool(_WHO.search(folded)),
+                 wants_time=bool(_WHEN.search(folded)))
