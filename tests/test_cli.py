@@ -118,8 +118,12 @@ def test_ask_json_contract_with_a_verbatim_quote(cli_real, engine):
     assert answer["found"] == (answer["status"] == "found")
     by_id = {p.id: p for p in engine.passages}
     assert answer["text"] in by_id[answer["passage_id"]].text  # verbatim from the passage it names
-    assert [answer["text"][s:e] for s, e in answer["spans"]] == answer["figures"]
     assert all(by_id[p["id"]].text == p["text"] for p in got["passages"])
+    code, out, _ = cli_real("ask", "Hvor høyt var sykefraværet i 2022?", "--json")
+    answer = json.loads(out)["answer"]
+    assert code == 0 and answer["found"] and "9,3 prosent" in answer["figures"]
+    assert answer["text"] in by_id[answer["passage_id"]].text
+    assert [answer["text"][s:e] for s, e in answer["spans"]] == answer["figures"]  # the marks fall on the figures
 
 
 def test_long_question_is_answered_and_the_cut_is_said(cli_real):
@@ -140,9 +144,11 @@ def test_eval_json_counts_the_dev_set_and_keeps_its_recall(cli_real, dev_questio
     for t in types:
         assert table[t]["n"] == sum(q["type"] == t for q in dev_questions), t
     assert "R@5" not in table["unanswerable"]  # no gold passage to recall
-    # README records R@5 1.00 on this set; a ranking that loses the gold passage for even 3 of the 48 fails
-    assert table["all"]["R@5"] >= 0.95
-    assert table["all"]["R@1"] >= 0.8
+    # measured on this set: R@5 1.00, MRR@10 0.96, Answer 0.90 (BM25 alone gives 0.96 / 0.92 / 0.85): a floor a
+    # retrieval regression falls through, with room for one answerable question of the 48 leaving the top 5
+    assert table["all"]["R@5"] >= 0.97
+    assert table["all"]["MRR@10"] >= 0.93
+    assert table["all"]["Answer"] >= 0.85
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
 
 
