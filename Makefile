@@ -27,6 +27,7 @@ run: index
 
 test: index
 	$(VENV)/bin/ruff check src tests app.py scripts
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -m "slow or not slow"
 
 eval: index

@@ -33,4 +33,21 @@ def test_concurrent_votes(tmp_path):
         t.start()
     for t in threads:
         t.join()
-    assert len(store.all()) == 20
+    votes = store.all()
+    assert sorted(v.question for v in votes) == sorted(f"q{i}" for i in range(20))
+    assert sorted(v.vote for v in votes) == [-1] * 10 + [1] * 10
+
+
+def test_a_vote_in_the_chat_stores_the_question_and_the_quoted_passage_of_that_answer(tmp_path):
+    """What the browser test's click ends in, without a browser: chat turn -> 👍/👎 -> the row in SQLite."""
+    from fake_engine import SICK_LEAVE, FakeEngine
+
+    from askerqa.web import chat
+
+    engine, store = FakeEngine(), FeedbackStore(tmp_path / "f.sqlite3")
+    history, _, asked = chat.respond(engine, "Sykefraværet i 2022? Ring meg på 91234567", [], [])
+    history, _, asked = chat.respond(engine, "Hva er eiendomsskatten?", history, asked)  # not found: no passage
+    assert chat.vote(store, asked, [asked[0]["index"], None], True) == chat.THANKS
+    assert chat.vote(store, asked, asked[1]["index"], False) == chat.THANKS
+    rows = sqlite3.connect(tmp_path / "f.sqlite3").execute("SELECT question, passage_id, vote FROM feedback").fetchall()
+    assert rows == [("Sykefraværet i 2022? Ring meg på [telefon]", SICK_LEAVE.id, 1), ("Hva er eiendomsskatten?", None, -1)]

@@ -282,8 +282,8 @@ def _fill_slots(rest: str, topic: str, english: bool) -> str:
     changed = False
     new_year = _YEAR_SPAN.search(rest)
     relative = next((step for pattern, step in _RELATIVE if pattern.search(rest)), 0)
-    if new_year is None and relative and _last_year(topic) is not None:
-        year = str(_last_year(topic) + relative)
+    if new_year is None and relative and (last := _last_year(topic)) is not None:
+        year = str(last + relative)
     else:
         year = new_year.group(0) if new_year else ""
     if year:

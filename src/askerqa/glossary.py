@@ -11,6 +11,7 @@ climate, housing, democracy), not answers to particular questions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # English lemma or phrase -> Norwegian words (bokmål, as the report writes them)
 LEXICON: dict[str, str] = {
@@ -96,8 +97,8 @@ LEXICON: dict[str, str] = {
     "largest": "største", "biggest": "største", "satisfied": "fornøyd", "safe": "trygg trygge",
 }
 
-_PLURAL = [(re.compile(r"ies$"), "y"), (re.compile(r"(ses|xes|ches|shes)$"), lambda m: m.group(1)[:-2]),
-           (re.compile(r"s$"), "")]
+_PLURAL: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"ies$"), "y"), (re.compile(r"(ses|xes|ches|shes)$"), lambda m: m.group(1)[:-2]), (re.compile(r"s$"), "")]
 _ING = re.compile(r"(ing|ed)$")
 
 

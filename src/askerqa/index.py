@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -138,7 +138,7 @@ class EmbeddingCache:
 
     def save(self, keep: set[str] | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        items = {k: v for k, v in self.vectors.items() if keep is None or k in keep}
+        items: dict[str, Any] = {k: v for k, v in self.vectors.items() if keep is None or k in keep}  # savez **kwds
         tmp = self.path.with_suffix(".tmp.npz")
         np.savez(tmp, **items)
         tmp.replace(self.path)

@@ -16,7 +16,7 @@ from typing import Literal, get_args
 
 from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells
 from .text import GlyphRepairer, Repair, join_lines
-from .types import Block, TableRow
+from .types import Block, BlockKind, TableRow
 
 FOOTER_RE = re.compile(r"^(?:(?P<a>\d{1,3}) Asker kommune|4-årsrapport 2020[–-]2023 (?P<b>\d{1,3}))$")
 QUOTE_REF_RE = re.compile(r"^\((?:Intensjonsavtalen|Intensjonsavtale)[^)]*\)$")
@@ -354,15 +354,15 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     section: str | None = None
     chapter_title: dict[str, str] = {}
 
-    def path() -> tuple[str, ...]:
+    def heading_path() -> tuple[str, ...]:
         out = [chapter_title.get(chapter, chapter)] if chapter else []
         if section:
             out.append(section)
         return tuple(out)
 
-    def emit(kind: str, text: str, p_lines: tuple[int, int], seg: int, table: TableRow | None = None) -> None:
+    def emit(kind: BlockKind, text: str, p_lines: tuple[int, int], seg: int, table: TableRow | None = None) -> None:
         if text:
-            blocks.append(Block(kind, text, path(), seg, printed.get(seg), p_lines, table))
+            blocks.append(Block(kind, text, heading_path(), seg, printed.get(seg), p_lines, table))
 
     i = 0
     while i < len(ordered):
@@ -414,8 +414,8 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                     report.drop(q.lines, "credit")
             table = parse_table([q.lines for q in region if q.role != "credit"], title)
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
-            report.tables.append(TableRegion(path(), (min(numbers), max(numbers)), table))
-            _emit_table(table, p.segment, path(), printed.get(p.segment), blocks, report,
+            report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))
+            _emit_table(table, p.segment, heading_path(), printed.get(p.segment), blocks, report,
                         [ln for q in region if q.role != "credit" for ln in q.lines])
             continue
         if p.role == "heading" and _closes_page(ordered, i):

@@ -17,7 +17,7 @@ from pathlib import Path
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .ingest import BULLET, IngestReport, ingest
-from .types import Block, Passage
+from .types import Block, Passage, PassageKind
 
 MAX_WORDS = 120
 MAX_CHARS = 1000
@@ -147,7 +147,8 @@ def _list_passages(lead: str, items: list[Block]) -> list[tuple[str, list[Block]
     """`Lead-in: → item → item`, with the report's own arrows and nothing added, packed within the
     passage limits (a long list continues in a second passage)."""
     out: list[tuple[str, list[Block]]] = []
-    text, chunk = lead, []
+    text = lead
+    chunk: list[Block] = []
     for b in items:
         cand = f"{text} {BULLET} {b.text}".strip()
         if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
@@ -177,7 +178,7 @@ def build_passages(blocks: list[Block]) -> list[Passage]:
     passages: list[Passage] = []
     seen: set[str] = set()
 
-    def add(kind: str, text: str, b: Block, lines: tuple[int, int]) -> None:
+    def add(kind: PassageKind, text: str, b: Block, lines: tuple[int, int]) -> None:
         key = re.sub(r"\s+", " ", text).strip().lower()
         if not key or key in seen:
             return

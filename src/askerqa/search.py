@@ -85,7 +85,7 @@ class Engine:
                 print(f"askerqa: bygger indeksen på nytt ({reason}) …", file=sys.stderr)
                 model = load_model(settings.model)  # passage vectors always come from sentence-transformers
                 index_mod.build(settings, model=model, progress=False)
-        encoder = None
+        encoder: QueryEncoder | TorchQueryEncoder | None = None
         if os.environ.get("ASKERQA_ENCODER", "auto") != "torch" and Path(settings.model).is_dir():
             encoder = QueryEncoder.load(Path(settings.model), threads=encoder_threads())
         if encoder is None:

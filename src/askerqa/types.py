@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+BlockKind = Literal["prose", "bullet", "quote", "table_row", "table_text", "source"]
+PassageKind = BlockKind | Literal["list"]  # a list: a lead-in with its bullets, joined by passages.py
+Status = Literal["found", "uncertain", "not_found"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class TableRow:
 class Block:
     """A typed piece of the report with provenance, as ingest finds it."""
 
-    kind: str  # prose | bullet | quote | table_row | table_text | source
+    kind: BlockKind
     text: str
     section: tuple[str, ...]
     page: int  # page segment number (1-based)
@@ -39,7 +43,7 @@ class Passage:
     page: int
     printed_page: int | None
     lines: tuple[int, int]
-    kind: str
+    kind: PassageKind
     table: TableRow | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,7 +94,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str = ""  # e.g. the question was cut to the length limit
     english: bool = False  # asked in English (the quote stays Norwegian)
-    status: str = "not_found"  # found | uncertain | not_found (`found` is status == "found")
+    status: Status = "not_found"  # `found` is status == "found"
     alternatives: tuple[Alternative, ...] = ()  # when uncertain: the best quotes from different passages
     note: str = ""  # e.g. the report has the topic but not the asked year
     interpreted: str = ""  # the standalone question that was searched (a follow-up read with its context)

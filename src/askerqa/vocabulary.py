@@ -87,9 +87,9 @@ class Vocabulary:
         for english, norwegian in [*load_dictionary().items(), *((e, tuple(w.split())) for e, w in LEXICON.items())]:
             if len(norwegian) > NARROW:
                 continue
-            for n in norwegian:
-                if " " not in n:
-                    self._reverse.setdefault(fold(n.lower()), []).append(english)
+            for nb in norwegian:
+                if " " not in nb:
+                    self._reverse.setdefault(fold(nb.lower()), []).append(english)
 
     def _frequency(self, phrase: str) -> int:
         """How often the report uses a phrase's rarest word (stemmed), the dictionary's noise being rare."""

@@ -157,7 +157,7 @@ def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None)
     rate = RateLimiter(limits.rate_per_s, limits.burst)
     if index_dir is None and hasattr(engine, "settings"):
         index_dir = engine.settings.index_dir
-    health = {"status": "ok", "version": __version__,
+    health: dict[str, Any] = {"status": "ok", "version": __version__,
               "index": manifest_summary(index_dir) if index_dir is not None else None}
     router = APIRouter(prefix="/api")
 

@@ -154,8 +154,8 @@ class NorwegianPage:
                 if message.get("more_body"):
                     return
                 page = localise_page(b"".join(body))
-                headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
-                await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+                kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
+                await send({**start, "headers": [*kept, (b"content-length", str(len(page)).encode())]})
                 message = {"type": "http.response.body", "body": page}
             await send(message)
 

@@ -45,7 +45,7 @@ class Report:
 
 def _headings(previous: tuple[str, ...], current: tuple[str, ...], first: bool) -> list[str]:
     """Headings for the levels of `current` that differ from `previous` (all of them at the window's top)."""
-    out = []
+    out: list[str] = []
     for level, name in enumerate(current):
         if first or level >= len(previous) or previous[level] != name or out:
             tag = f"h{min(level + 2, 6)}"  # the page's own title is h1
@@ -108,8 +108,8 @@ def render(report: Report, passage_id: str | None, center: str | None = None) ->
         previous = section
         if p.kind == "table_row" and p.table is not None:
             j = i
-            while (j < len(window) and window[j].kind == "table_row" and window[j].table is not None
-                   and window[j].table.title == p.table.title and window[j].section == p.section):
+            while (j < len(window) and window[j].kind == "table_row" and (t := window[j].table) is not None
+                   and t.title == p.table.title and window[j].section == p.section):
                 j += 1
             out.append(_table(window[i:j], passage_id))
             i = j

@@ -83,14 +83,15 @@ def build_app(engine: Any, store: Any) -> Any:
                 gr.Markdown("**Eksempler** – velg ett for å spørre:")
                 with gr.Row():
                     example_buttons = [gr.Button(text, size="sm") for text in EXAMPLES]
+                # api_name=False (a private endpoint): Gradio 6 still honours it but types the argument `str | None`
                 chat_io = ([question, chatbot, asked], [chatbot, question, asked])
                 question.submit(respond, *chat_io, api_name="respond").then(None, js=SCROLL_TO_ANSWER)
-                ask_btn.click(respond, *chat_io, api_name=False).then(None, js=SCROLL_TO_ANSWER)
+                ask_btn.click(respond, *chat_io, api_name=False).then(None, js=SCROLL_TO_ANSWER)  # type: ignore[arg-type]
                 new_btn.click(chat.new_conversation, None, [chatbot, question, asked], api_name="new_conversation")
                 for button, text in zip(example_buttons, EXAMPLES, strict=True):
                     button.click(lambda h, a, t=text: respond(t, h, a), [chatbot, asked], [chatbot, question, asked],
-                                 api_name=False).then(None, js=SCROLL_TO_ANSWER)
-                chatbot.like(vote, [asked], None, api_name=False)
+                                 api_name=False).then(None, js=SCROLL_TO_ANSWER)  # type: ignore[arg-type]
+                chatbot.like(vote, [asked], None, api_name=False)  # type: ignore[arg-type]
                 # the page's script writes a source's passage id here and presses the button (see module doc)
                 target = gr.Textbox(label="Kilde som skal åpnes", visible="hidden", elem_id="reader-target")
                 open_btn = gr.Button("Åpne kilden", visible="hidden", elem_id="reader-open")
@@ -114,9 +115,9 @@ def build_app(engine: Any, store: Any) -> Any:
                 fig_chart = gr.HTML(finder.pick([], None)[1], elem_id="figure-chart")
                 outputs = [fig_table, fig_csv, fig_rows, fig_note, fig_pick, fig_chart]
                 fig_query.submit(find, [fig_query, fig_section], outputs, api_name="find")
-                fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False)
-                fig_section.change(find, [fig_query, fig_section], outputs, api_name=False)
-                fig_table.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False)
+                fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False)  # type: ignore[arg-type]
+                fig_section.change(find, [fig_query, fig_section], outputs, api_name=False)  # type: ignore[arg-type]
+                fig_table.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False)  # type: ignore[arg-type]
 
             with gr.Tab("Les i rapporten", id=READER):
                 reader_view = gr.HTML(reader.render(report, None), elem_id="reader")
@@ -128,10 +129,10 @@ def build_app(engine: Any, store: Any) -> Any:
         open_btn.click(open_source, [target], [tabs, reader_view, reader_source, reader_center, target],
                        api_name="open_source").then(None, js=SCROLL_TO_HIT)
         prev_btn.click(lambda s, c: page(s, c, -1), [reader_source, reader_center], [reader_view, reader_center],
-                       api_name=False)
+                       api_name=False)  # type: ignore[arg-type]
         next_btn.click(lambda s, c: page(s, c, 1), [reader_source, reader_center], [reader_view, reader_center],
-                       api_name=False)
-        back_btn.click(lambda: gr.Tabs(selected=CHAT), None, [tabs], api_name=False)
+                       api_name=False)  # type: ignore[arg-type]
+        back_btn.click(lambda: gr.Tabs(selected=CHAT), None, [tabs], api_name=False)  # type: ignore[arg-type]
         demo.load(on_load, None, [tabs, reader_view, reader_source, reader_center], api_name=False).then(
             None, js=SCROLL_TO_HIT)
         demo.load(find, [fig_query, fig_section], outputs, api_name=False)
