@@ -159,7 +159,7 @@ CANDIDATE_FEATURES = (
 QUESTION_FEATURES = (
     "best", "margin", "top_cosine", "sentence_best", "coverage", "unknown", "english",
     "best_no_number", "best_cos", "best_cover", "best_passage_cover", "best_rank", "best_lexical", "missing_rare",
-    "best_no_name", "best_no_time", "figure_agrees",
+    "best_no_name", "best_no_time", "figure_agrees", "constraint_cost",
 )
 # A candidate that lacks the asked year or name answers another question: it is only chosen when no
 # candidate carries them (then the answer cannot be "found"). On the shared sets the right quote carried
@@ -372,12 +372,14 @@ def quote_text(report: Report, cand: Candidate, terms: frozenset[str]) -> str:
     return quote.strip()
 
 
-def question_features(a: Analysis, scores: np.ndarray) -> np.ndarray:
-    """QUESTION_FEATURES for the confidence model, given the (constrained) candidate scores."""
+def question_features(a: Analysis, scores: np.ndarray, raw: np.ndarray | None = None) -> np.ndarray:
+    """QUESTION_FEATURES for the confidence model, given the (constrained) candidate scores and the raw ones:
+    how far the best quote that carries the asked year/name falls below the best quote of all (`constraint_cost`)
+    tells an on-topic answer for that year from a stray sentence that merely holds the number 2024."""
     s = a.signals
     base = [s.top_cosine, s.sentence_best, s.coverage, min(s.unknown, 3), float(s.english)]
     if not a.candidates:
-        return np.array([-10.0, 0.0, *base, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0])
+        return np.array([-10.0, 0.0, *base, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 5.0])
     b = int(np.argmax(scores))
     best_passage = a.candidates[b].passage_index
     others = [sc for c, sc in zip(a.candidates, scores, strict=True) if c.passage_index != best_passage]
@@ -385,7 +387,8 @@ def question_features(a: Analysis, scores: np.ndarray) -> np.ndarray:
     f = dict(zip(CANDIDATE_FEATURES, a.features[b], strict=True))
     return np.array([float(scores[b]), margin, *base, f["no_number"], f["cos"], f["cover"], f["passage_cover"],
                      f["rank"], f["lexical"], float(a.missing_rare[b]), f["no_name"], f["no_time"],
-                     float(_figure_agrees(a, scores, b))])
+                     float(_figure_agrees(a, scores, b)),
+                     min(float(raw.max() - raw[b]), 5.0) if raw is not None else 0.0])
 
 
 def _figure_agrees(a: Analysis, scores: np.ndarray, b: int, runners_up: int = 3) -> bool:
@@ -438,7 +441,8 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
 
 def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternatives: int = 3) -> Answer:
     """Choose the quote, order the passages by their best quote, and set status, found and confidence."""
-    scores, satisfied = a.constrained(models.quote.logit(a.features) if a.candidates else np.empty(0))
+    raw = models.quote.logit(a.features) if a.candidates else np.empty(0)
+    scores, satisfied = a.constrained(raw)
     best_in: dict[int, float] = {}
     for c, sc in zip(a.candidates, scores, strict=True):
         best_in[c.passage_index] = max(best_in.get(c.passage_index, -math.inf), float(sc))
@@ -448,7 +452,7 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
     top_k = max(1, min(int(top_k), len(order)))
     hits = tuple(Hit(report.passages[p], best_in.get(p, fused.get(p, 0.0)), r + 1) for r, p in enumerate(order[:top_k]))
 
-    qx = question_features(a, scores)
+    qx = question_features(a, scores, raw)
     conf = float(1.0 / (1.0 + math.exp(-float(models.confidence.logit(qx[None, :])[0]))))
     best = a.candidates[int(np.argmax(scores))] if a.candidates else None
     # no quote carries the asked year or name: the report has the topic, not the answer
@@ -460,9 +464,10 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
         passage_id = report.passages[best.passage_index].id
         if status == "uncertain":
             seen: set[int] = set()
+            eligible = a.eligible()
             for i in np.argsort(-scores, kind="stable"):
                 c = a.candidates[int(i)]
-                if c.passage_index in seen:
+                if c.passage_index in seen or not eligible[int(i)]:  # never a quote for another year or place
                     continue
                 seen.add(c.passage_index)
                 alt = quote_text(report, c, a.terms)

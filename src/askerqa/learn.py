@@ -119,10 +119,11 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     # carries the asked year and name (the others are "not found" whatever their confidence)
     qx, right, alt_right = [], [], []
     for a, lab in zip(analyses, labels, strict=True):
-        scores, satisfied = a.constrained(quote.logit(a.features) if a.candidates else np.empty(0))
+        raw = quote.logit(a.features) if a.candidates else np.empty(0)
+        scores, satisfied = a.constrained(raw)
         if not satisfied:
             continue
-        qx.append(question_features(a, scores))
+        qx.append(question_features(a, scores, raw))
         right.append(bool(lab[int(np.argmax(scores))]))
         alt_right.append(bool(lab.any()))
     qx_arr, right_arr = np.vstack(qx), np.array(right)
