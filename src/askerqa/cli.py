@@ -52,10 +52,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .index import build, stale_reason
 
     s = settings()
-    reason = stale_reason(s)
+    reason = stale_reason(s)  # also a missing, damaged or changed index file: repaired without --force
     if reason is None and not args.force:
         print(f"Indeksen er oppdatert: {s.index_dir}")
         return 0
+    if reason is not None:
+        print(f"Bygger indeksen på nytt: {reason}.")
     manifest = build(s, progress=not args.quiet, force=True)
     print(f"Indeksen er bygget: {manifest['passage_count']} passasjer, {manifest['sentence_count']} setninger, "
           f"{manifest['build_seconds']} s ({s.index_dir})")
