@@ -182,7 +182,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from .feedback import FeedbackStore
 
-    print(FeedbackStore(settings().feedback_db).summary())
+    print(FeedbackStore(settings().feedback_db, create=False).summary())  # a missing file is reported, not made
     return 0
 
 

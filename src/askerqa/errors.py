@@ -15,3 +15,11 @@ class IndexNotReady(AskerQAError):
 
 class ModelError(AskerQAError):
     """The embedding model cannot be built or loaded."""
+
+
+class FeedbackError(AskerQAError):
+    """The feedback database is missing, unreadable or damaged."""
+
+
+class VoteNotSaved(FeedbackError):
+    """A thumbs up/down could not be stored; the message («Stemmen ble ikke lagret: …») is for the user."""
