@@ -106,15 +106,28 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def argv_text(raw: str) -> str:
+    """A command-line argument as real text. Python decodes argv with surrogateescape, so bytes that are not
+    UTF-8 (a Latin-1 terminal's `ø`) arrive as lone surrogates, which the tokenizer cannot take."""
+    from .errors import BadQuestion
+
+    try:
+        return raw.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise BadQuestion("Spørsmålet inneholder tegn som ikke kunne leses (ikke UTF-8). "
+                          "Skriv det på nytt, med terminalen satt til UTF-8.") from None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import BadQuestion
     from .search import Engine
 
+    question = None if args.stdin or args.question is None else argv_text(args.question)  # before the slow load
     engine = Engine.load()
     if not args.stdin:
-        if args.question is None:
+        if question is None:
             raise BadQuestion("Skriv et spørsmål, for eksempel: askerqa ask \"Hvor høyt var sykefraværet i 2022?\"")
-        answer = engine.ask(args.question, top_k=args.top_k)
+        answer = engine.ask(question, top_k=args.top_k)
         if args.json and answer.notice:  # the JSON contract has no field for it: say it beside
             print(f"askerqa: merk: {answer.notice}", file=sys.stderr)
         print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer))
