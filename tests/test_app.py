@@ -43,7 +43,7 @@ def test_figure_question_returns_quote_figure_and_source(client):
 
 
 def test_unanswerable_question_returns_not_found(client):
-    text = _reply(client, "Hva er eiendomsskatten i Asker?")
+    text = _reply(client, "Hvor mange innbyggere har Tromsø kommune?")  # a place the report never names
     assert text.startswith("Jeg finner ikke noe sikkert svar på dette i rapporten.")
     assert "(ikke et svar)" in text and "Du kan spørre kommunen direkte: telefon" in text
 

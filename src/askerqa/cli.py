@@ -73,10 +73,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .index import build, stale_reason
 
     s = settings()
-    reason = stale_reason(s)
+    reason = stale_reason(s)  # also a missing, damaged or changed index file: repaired without --force
     if reason is None and not args.force:
         print(f"Indeksen er oppdatert: {s.index_dir}")
         return 0
+    if reason is not None:
+        print(f"Bygger indeksen på nytt: {reason}.")
     manifest = build(s, progress=not args.quiet, force=True)
     print(f"Indeksen er bygget: {manifest['passage_count']} passasjer, {manifest['sentence_count']} setninger, "
           f"{manifest['build_seconds']} s ({s.index_dir})")
@@ -157,17 +159,30 @@ def turn_of(line: str) -> tuple[str, list[str]]:
     return question, context
 
 
+def argv_text(raw: str) -> str:
+    """A command-line argument as real text. Python decodes argv with surrogateescape, so bytes that are not
+    UTF-8 (a Latin-1 terminal's `ø`) arrive as lone surrogates, which the tokenizer cannot take."""
+    from .errors import BadQuestion
+
+    try:
+        return raw.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise BadQuestion("Spørsmålet inneholder tegn som ikke kunne leses (ikke UTF-8). "
+                          "Skriv det på nytt, med terminalen satt til UTF-8.") from None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import BadQuestion
     from .query import parse_question
     from .search import Engine
 
+    question = None if args.stdin or args.question is None else argv_text(args.question)  # before the slow load
     if not args.stdin:
-        if args.question is None:
+        if question is None:
             raise BadQuestion("Skriv et spørsmål, for eksempel: askerqa ask \"Hvor høyt var sykefraværet i 2022?\"")
-        parse_question(args.question)  # a question that cannot be asked is refused before anything loads
+        parse_question(question)  # a question that cannot be asked is refused before anything loads
         engine = Engine.load()
-        answer = engine.ask(args.question, top_k=args.top_k)
+        answer = engine.ask(question, top_k=args.top_k)
         if args.json and answer.notice:  # the JSON contract has no field for it: say it beside
             print(f"askerqa: merk: {answer.notice}", file=sys.stderr)
         print(json.dumps(answer_json(answer, args.top_k), ensure_ascii=False) if args.json else format_answer(answer))
@@ -254,7 +269,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from .feedback import FeedbackStore
 
-    print(FeedbackStore(settings().feedback_db).summary())
+    print(FeedbackStore(settings().feedback_db, create=False).summary())  # a missing file is reported, not made
     return 0
 
 

@@ -19,3 +19,11 @@ class ModelError(AskerQAError):
 
 class BadGoldFile(AskerQAError):
     """A gold question file for `askerqa eval` has a line the matching rule cannot use."""
+
+
+class FeedbackError(AskerQAError):
+    """The feedback database is missing, unreadable or damaged."""
+
+
+class VoteNotSaved(FeedbackError):
+    """A thumbs up/down could not be stored; the message («Stemmen ble ikke lagret: …») is for the user."""

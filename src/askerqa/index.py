@@ -3,15 +3,22 @@
 Contents: passages.jsonl, dense.faiss (exact inner product over normalised passage vectors),
 sentences.json + sentences.npy (quotable units and their vectors, for picking the answer), bm25/ (BM25),
 cache/embeddings.npz (vectors by text hash, so a rebuild re-encodes only what changed) and
-manifest.json, which says what the index was built from. An index whose manifest does not match the
-corpus, the model or the pipeline code is stale and is never answered from.
+manifest.json, which says what the index was built from and the size and sha256 of every index file.
+An index whose manifest does not match the corpus, the model, the pipeline code or the files on disk
+is stale and is never answered from. Each file is written atomically (temp file, fsync, rename) and
+the manifest last, so a build killed midway leaves an index that is either the old one or detectably
+stale.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +40,9 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 MANIFEST = "manifest.json"
+# Files the manifest checksums, besides every file under bm25/.
+CONTENT_FILES = ("passages.jsonl", "dense.faiss", "sentences.npy", "sentences.json")
+BM25_DIR = "bm25"
 # Source files whose change changes the passages or the index: part of the manifest.
 PIPELINE_FILES = ("ingest.py", "tables.py", "text.py", "passages.py", "lexical.py", "index.py")
 
@@ -94,8 +104,8 @@ def stale_reason(settings: Settings) -> str | None:
     if not path.exists():
         return "indeksen er ikke bygget ennå"
     try:
-        manifest = json.loads(path.read_text())
-    except ValueError:
+        manifest = _read_manifest(settings.index_dir)
+    except (OSError, ValueError):
         return "indeksens manifest kan ikke leses"
     if not settings.corpus.exists():
         return f"rapportfilen mangler ({settings.corpus})"
@@ -105,9 +115,60 @@ def stale_reason(settings: Settings) -> str | None:
     for key, label in labels.items():
         if manifest.get(key) != expected[key]:
             return f"{label} er endret siden indeksen ble bygget"
-    for name in ("passages.jsonl", "dense.faiss", "sentences.npy", "sentences.json"):
-        if not (settings.index_dir / name).exists():
+    return damaged_file(settings.index_dir, manifest)
+
+
+def _allowed(name: object) -> bool:
+    """Only the index's own file names: a tampered manifest must not point the check elsewhere."""
+    if not isinstance(name, str):
+        return False
+    if name in CONTENT_FILES:
+        return True
+    folder, _, rest = name.partition("/")
+    return folder == BM25_DIR and rest not in ("", ".", "..") and "/" not in rest and "\\" not in rest
+
+
+# path -> (size, mtime_ns, ctime_ns, inode, sha256) of files hashed earlier in this process
+_DIGESTS: dict[str, tuple[int, int, int, int, str]] = {}
+_RACY_NS = 2_000_000_000
+_UMASK = os.umask(0o022)  # read once at import; mkstemp's 0600 would hide the index from other users
+os.umask(_UMASK)
+
+
+def _file_sha256(path: Path) -> str:
+    """sha256 of a file, hashed once per process while its size, times and inode stay the same.
+
+    A file changed within the file system's clock tick of its last hash could keep the same stamp
+    (git's "racy clean" case), so a digest is only remembered for a file that was older than 2 s.
+    """
+    st = path.stat()
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    known = _DIGESTS.get(str(path))
+    if known is not None and known[:4] == stamp:
+        return known[4]
+    digest = sha256_of(path)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
+        _DIGESTS[str(path)] = (*stamp, digest)
+    return digest
+
+
+def damaged_file(folder: Path, manifest: dict) -> str | None:
+    """Why the files on disk are not the ones the manifest recorded (in Norwegian), or None."""
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(n in files for n in CONTENT_FILES) or not any(
+        str(n).startswith(BM25_DIR + "/") for n in files
+    ):
+        return "manifestet mangler sjekksummer for indeksfilene"
+    for name, expected in files.items():
+        if not _allowed(name) or not isinstance(expected, dict):
+            return "manifestet er ugyldig"
+        path = folder / name
+        if not path.is_file():
             return f"{name} mangler i indeksen"
+        if path.stat().st_size != expected.get("size"):
+            return f"{name} har feil størrelse (skadet eller ufullstendig)"
+        if _file_sha256(path) != expected.get("sha256"):
+            return f"{name} er endret eller skadet (feil sjekksum)"
     return None
 
 
@@ -117,17 +178,38 @@ class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.vectors: dict[str, np.ndarray] = {}
-        if path.exists():
-            with np.load(path) as data:
-                self.vectors = {k: data[k] for k in data.files}
+        self.dropped = 0  # entries (or a whole unreadable file, counted as 1) thrown away
+        if not path.exists():
+            return
+        try:
+            data = np.load(path, allow_pickle=False)
+        except Exception:  # noqa: BLE001 - a truncated or foreign file is only a cache: start empty
+            self.dropped = 1
+            return
+        with data:
+            for key in data.files:
+                try:
+                    vec = data[key]
+                except Exception:  # noqa: BLE001 - one damaged member (bad CRC, cut short) costs one re-encode
+                    self.dropped += 1
+                    continue
+                if _sane(vec):
+                    self.vectors[key] = vec.astype(np.float32)
+                else:
+                    self.dropped += 1
 
     @staticmethod
     def key(model_id: str, prompt: str, text: str) -> str:
         return hashlib.sha1(f"{model_id}\x00{prompt}\x00{text}".encode()).hexdigest()
 
-    def encode(self, model: SentenceTransformer, model_id: str, texts: list[str], prompt: str,
+    def encode(self, model: SentenceTransformer | _LazyModel, model_id: str, texts: list[str], prompt: str,
                progress: bool) -> np.ndarray:
         keys = [self.key(model_id, prompt, t) for t in texts]
+        dim = _dimension(model, self.vectors)
+        if dim is not None:  # a vector of another length (another model under the same id) is re-encoded
+            for k in [k for k in keys if k in self.vectors and self.vectors[k].shape[0] != dim]:
+                del self.vectors[k]
+                self.dropped += 1
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
         if todo:
             vecs = model.encode([t for _, t in todo], prompt_name=prompt, batch_size=16,
@@ -137,11 +219,76 @@ class EmbeddingCache:
         return np.stack([self.vectors[k] for k in keys]).astype(np.float32)
 
     def save(self, keep: set[str] | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        items: dict[str, Any] = {k: v for k, v in self.vectors.items() if keep is None or k in keep}  # savez **kwds
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, **items)
-        tmp.replace(self.path)
+        items: dict[str, Any] = {k: v for k, v in self.vectors.items() if keep is None or k in keep}
+        buf = io.BytesIO()
+        np.savez(buf, **items)
+        try:
+            write_atomic(self.path, buf.getvalue())
+        except OSError as exc:  # only a cache: the index itself is still written
+            print(f"askerqa: kunne ikke lagre hurtiglageret {self.path}: {exc}", file=sys.stderr)
+
+
+def _sane(vec: np.ndarray) -> bool:
+    """A cached vector as encode wrote it: 1-D floats, finite, unit length."""
+    return (vec.ndim == 1 and vec.size > 0 and vec.dtype.kind == "f" and bool(np.isfinite(vec).all())
+            and abs(float(np.linalg.norm(vec)) - 1.0) < 1e-3)
+
+
+def _dimension(model: object, vectors: dict[str, np.ndarray]) -> int | None:
+    """The model's vector length, or the most common length in the cache when the model does not say."""
+    get = getattr(model, "get_embedding_dimension", None) or getattr(model, "get_sentence_embedding_dimension", None)
+    dim = get() if callable(get) else None  # sentence-transformers 6 renamed the method
+    if isinstance(dim, int):
+        return dim
+    if not vectors:
+        return None
+    lengths = np.array([v.shape[0] for v in vectors.values()])
+    values, counts = np.unique(lengths, return_counts=True)
+    return int(values[np.argmax(counts)])
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _bm25_blobs(lexical: Lexical, out: Path) -> dict[str, bytes]:
+    """bm25s saves to a folder: save to a scratch folder beside the index and take the bytes."""
+    scratch = Path(tempfile.mkdtemp(dir=out, prefix=".bm25."))
+    try:
+        lexical.save(scratch)
+        return {f"{BM25_DIR}/{p.name}": p.read_bytes() for p in sorted(scratch.iterdir()) if p.is_file()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temp files and scratch folders of a build that was killed."""
+    for folder in (out, out / BM25_DIR):
+        if folder.is_dir():
+            for p in folder.glob(".*.tmp"):
+                p.unlink(missing_ok=True)
+    for p in out.glob(".bm25.*"):
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def build(settings: Settings, model: SentenceTransformer | None = None, progress: bool = True,
@@ -154,15 +301,16 @@ def build(settings: Settings, model: SentenceTransformer | None = None, progress
     started = time.perf_counter()
     out = settings.index_dir
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     passages, _ = load_passages(settings.corpus)
-    model = model or load_model(settings.model)
+    encoder: SentenceTransformer | _LazyModel = model or _LazyModel(settings.model)  # a full cache loads no model
     ident = expected_identity(settings)
     cache = EmbeddingCache(out / "cache" / "embeddings.npz")
 
     if progress:
         print(f"Koder {len(passages)} passasjer …", file=sys.stderr)
     texts = [embed_text(p) for p in passages]
-    vectors = cache.encode(model, ident["model_id"], texts, "passage", progress)
+    vectors = cache.encode(encoder, ident["model_id"], texts, "passage", progress)
 
     refs: list[tuple[int, int, int]] = []
     sentences: list[str] = []
@@ -172,18 +320,27 @@ def build(settings: Settings, model: SentenceTransformer | None = None, progress
             sentences.append(p.text[start:end])
     if progress:
         print(f"Koder {len(sentences)} setninger og tabellrader …", file=sys.stderr)
-    sentence_vectors = cache.encode(model, ident["model_id"], sentences, "passage", progress)
+    sentence_vectors = cache.encode(encoder, ident["model_id"], sentences, "passage", progress)
     cache.save({cache.key(ident["model_id"], "passage", t) for t in texts + sentences})
 
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
-    faiss.write_index(dense, str(out / "dense.faiss"))
-    np.save(out / "sentences.npy", sentence_vectors)
-    (out / "sentences.json").write_text(json.dumps(refs))
-    Lexical.build(texts).save(out / "bm25")
-    with (out / "passages.jsonl").open("w", encoding="utf-8") as f:
-        for p in passages:
-            f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    npy = io.BytesIO()
+    np.save(npy, sentence_vectors)
+    blobs = {
+        "passages.jsonl": "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages).encode(),
+        "dense.faiss": faiss.serialize_index(dense).tobytes(),
+        "sentences.npy": npy.getvalue(),
+        "sentences.json": json.dumps(refs).encode(),
+        **_bm25_blobs(Lexical.build(texts), out),
+    }
+    for name, data in blobs.items():
+        write_atomic(out / name, data)
+    for old in (out / BM25_DIR).iterdir():  # files of another bm25s version would confuse its loader
+        if old.is_file() and f"{BM25_DIR}/{old.name}" not in blobs:
+            old.unlink()
+    _fsync_dir(out / BM25_DIR)
+    _fsync_dir(out)
 
     manifest = {
         **ident,
@@ -192,27 +349,90 @@ def build(settings: Settings, model: SentenceTransformer | None = None, progress
         "dimension": int(vectors.shape[1]),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
+        "files": {name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in blobs.items()},
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())  # last: it vouches for the rest
+    _fsync_dir(out)
     return manifest
 
 
+class _LazyModel:
+    """Loads the model on the first encode: a rebuild whose texts are all cached needs no model."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.model: SentenceTransformer | None = None
+
+    def get_embedding_dimension(self) -> int | None:
+        return _dimension(self.model, {}) if self.model is not None else None
+
+    def encode(self, texts: list[str], **kw: Any) -> np.ndarray:
+        if self.model is None:
+            self.model = load_model(self.name)
+        return np.asarray(self.model.encode(texts, **kw))
+
+
+def _read_manifest(folder: Path) -> dict:
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict):
+        raise ValueError("manifest is not an object")
+    return manifest
+
+
+def _parse(name: str, read):  # noqa: ANN001, ANN202 - a small local helper
+    try:
+        return read()
+    except IndexNotReady:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file throws becomes one clear line
+        raise IndexNotReady(f"Indeksen kan ikke brukes: {name} kan ikke leses ({type(exc).__name__}). "
+                            "Kjør `askerqa build`.") from exc
+
+
+def _refuse(name: str, why: str) -> IndexNotReady:
+    return IndexNotReady(f"Indeksen kan ikke brukes: {name} {why}. Kjør `askerqa build`.")
+
+
+def _read_passages(path: Path) -> list[Passage]:
+    passages = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        item = json.loads(line)
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise _refuse("passages.jsonl", f"har en ugyldig linje ({n})")
+        passages.append(Passage.from_dict(item))
+    return passages
+
+
 def load(settings: Settings) -> IndexData:
+    """The index, checked: every file matches the manifest's checksum and parses into the shapes it records."""
     import faiss
 
     reason = stale_reason(settings)
     if reason is not None:
         raise IndexNotReady(f"Indeksen kan ikke brukes: {reason}. Kjør `askerqa build`.")
     folder = settings.index_dir
-    passages = [Passage.from_dict(json.loads(line)) for line in (folder / "passages.jsonl").open(encoding="utf-8")]
-    manifest = json.loads((folder / MANIFEST).read_text())
-    if manifest.get("passage_count") != len(passages):
-        raise IndexNotReady("Indeksen er ufullstendig. Kjør `askerqa build`.")
-    return IndexData(
-        passages=passages,
-        dense=faiss.read_index(str(folder / "dense.faiss")),
-        lexical=Lexical.load(folder / "bm25"),
-        sentence_refs=np.asarray(json.loads((folder / "sentences.json").read_text()), dtype=np.int64),
-        sentence_vectors=np.load(folder / "sentences.npy"),
-        manifest=manifest,
-    )
+    manifest = _parse(MANIFEST, lambda: _read_manifest(folder))
+    passages = _parse("passages.jsonl", lambda: _read_passages(folder / "passages.jsonl"))
+    dense = _parse("dense.faiss", lambda: faiss.read_index(str(folder / "dense.faiss")))
+    lexical = _parse(BM25_DIR, lambda: Lexical.load(folder / BM25_DIR))
+    refs = _parse("sentences.json", lambda: np.asarray(
+        json.loads((folder / "sentences.json").read_text(encoding="utf-8")), dtype=np.int64))
+    vectors = _parse("sentences.npy", lambda: np.load(folder / "sentences.npy", allow_pickle=False))
+
+    n, dim, n_sent = len(passages), manifest.get("dimension"), manifest.get("sentence_count")
+    if manifest.get("passage_count") != n:
+        raise _refuse("passages.jsonl", f"har {n} passasjer, manifestet sier {manifest.get('passage_count')}")
+    if dense.ntotal != n or dense.d != dim:
+        raise _refuse("dense.faiss", "passer ikke med passasjene")
+    if _parse(BM25_DIR, lambda: int(lexical.retriever.scores["num_docs"])) != n:
+        raise _refuse(BM25_DIR, "passer ikke med passasjene")
+    if refs.ndim != 2 or refs.shape != (n_sent, 3):
+        raise _refuse("sentences.json", "har feil form")
+    lengths = np.array([len(p.text) for p in passages])
+    if n_sent and (refs[:, 0].min() < 0 or refs[:, 0].max() >= n or (refs[:, 1] < 0).any()
+                   or (refs[:, 2] < refs[:, 1]).any() or (refs[:, 2] > lengths[refs[:, 0]]).any()):
+        raise _refuse("sentences.json", "peker utenfor passasjene")
+    if vectors.dtype != np.float32 or vectors.shape != (n_sent, dim) or not np.isfinite(vectors).all():
+        raise _refuse("sentences.npy", "har feil form eller ugyldige tall")
+    return IndexData(passages=passages, dense=dense, lexical=lexical, sentence_refs=refs,
+                     sentence_vectors=vectors, manifest=manifest)

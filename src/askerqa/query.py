@@ -47,6 +47,8 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
         raise BadQuestion("Spørsmålet inneholder binære data (NUL-tegn). Skriv spørsmålet som vanlig tekst.")
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in raw):
         raise BadQuestion("Spørsmålet inneholder kontrolltegn. Skriv spørsmålet som vanlig tekst.")
+    if any(unicodedata.category(c) == "Cs" for c in raw):  # a lone surrogate: not text any encoder can take
+        raise BadQuestion("Spørsmålet inneholder tegn som ikke kunne leses (ugyldig Unicode). Skriv det på nytt.")
     if "\ufffd" in raw:
         raise BadQuestion("Spørsmålet inneholder tegn som ikke kunne leses (ugyldig UTF-8). Skriv det på nytt.")
     if not raw.strip():

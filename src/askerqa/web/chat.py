@@ -99,6 +99,9 @@ def vote(store: Any, asked: list | None, index: Any, liked: Any) -> str | None:
         return None
     try:
         store.add(entry["question"], entry["passage_id"], liked)
+    except AskerQAError as err:  # VoteNotSaved: its message says why, in Norwegian
+        log.error("tilbakemeldingen kunne ikke lagres: %s", err)
+        return str(err)
     except Exception:  # noqa: BLE001 - the user is told; the vote is not silently lost
         log.exception("tilbakemeldingen kunne ikke lagres")
         return VOTE_LOST

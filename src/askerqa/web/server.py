@@ -71,6 +71,7 @@ def serve(host: str, port: int) -> int:
     try:
         # access_log off: uvicorn would write a line per request from the event loop itself
         uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, log_level="warning",
+                    timeout_graceful_shutdown=3,  # open browser/stream connections must not hold a stop
                     limit_concurrency=1000, timeout_keep_alive=5)
     finally:
         stop_logging()
