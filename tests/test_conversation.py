@@ -229,3 +229,10 @@ def test_property_followup_fragments_never_raise_and_read_as_questions(words, co
     if got.followup:
         assert got.interpreted.endswith("?") and not got.interpreted[:1].islower()
         assert len(got.interpreted) < 2000
+
+
+def test_a_whole_question_about_another_place_starts_a_new_topic():
+    """Common words (`innbyggere`, `kommune`) plus a place of its own make a question, not a follow-up."""
+    known = lambda w: 1.0  # every word weak: only the question's own shape can tell  # noqa: E731
+    it = interpret("Hvor mange innbyggere har Tromsø kommune?", ["Hvor høyt var sykefraværet i 2022?"], known)
+    assert not it.followup and it.interpreted == "Hvor mange innbyggere har Tromsø kommune?"

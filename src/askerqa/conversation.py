@@ -165,6 +165,11 @@ def _refers_back(words: list[str]) -> bool:
     return False
 
 
+# nouns that name "the figure we were talking about" rather than a topic: `Hva var tallet i Bærum?`
+_POINTING_NOUNS = {"tallet", "tall", "andelen", "antallet", "nivaet", "prosenten", "situasjonen", "utviklingen",
+                   "number", "figure", "share", "rate"}
+
+
 def _is_elliptic(text: str, known: Known | None) -> bool:
     words = _words(_strip_relative(text))
     if _MARKER.match(text) or _WHY.match(text) and not _content(words):
@@ -174,6 +179,9 @@ def _is_elliptic(text: str, known: Known | None) -> bool:
     content = _content(words, groups=True)  # `Hvor mange ansatte har kommunen?` stands on its own
     if not content:
         return True
+    names_place = any(_is_place(w, i) for i, w in enumerate(words))
+    if names_place and any(fold(w) not in _POINTING_NOUNS for w in content):
+        return False  # `Hvor mange innbyggere har Tromsø kommune?`: its own topic and place, a whole new question
     if known is not None and len(content) <= 2:
         strengths = [_strength(known, w) for w in content]
         # a word the report never uses (0.0) is not weak: it is a new topic the report may lack
