@@ -154,8 +154,9 @@ CANDIDATE_FEATURES = (
     "cos", "passage_cos", "rank", "lexical", "cover", "passage_cover", "number", "no_number",
     "year_hit", "year_miss", "year_other", "name_hit", "name_miss", "name_extra", "cause", "enumeration",
     "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover", "no_name", "no_time",
-    "year_in_span_only",
+    "year_in_span_only", "cos_gap", "cover_gap",
 )
+_GAPPED = [0, 4]  # cos, cover: appended as gaps to the question's best
 QUESTION_FEATURES = (
     "best", "margin", "top_cosine", "sentence_best", "coverage", "unknown", "english",
     "best_no_number", "best_cos", "best_cover", "best_passage_cover", "best_rank", "best_lexical", "missing_rare",
@@ -280,7 +281,11 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
             ])
             cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)
-    features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES))
+    features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES) - len(_GAPPED))
+    # how far each candidate falls below this question's best: similarity scales differ between questions
+    # (an English question's best cosine is lower), a gap does not
+    gaps = features[:, _GAPPED] - features[:, _GAPPED].max(axis=0) if len(rows) else np.empty((0, len(_GAPPED)))
+    features = np.hstack([features, gaps])
     return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals,
                     np.asarray(missing, dtype=np.float64), interpreted)
 

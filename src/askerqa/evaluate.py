@@ -226,12 +226,13 @@ def cross_validate(engine, questions: list[Question], analyses: list, k: int = 5
                    hyper=None, labels: list | None = None) -> tuple[dict[str, dict[str, float]], list[Result]]:
     """K-fold cross-validation by question: each fold answered by models fitted on the others.
 
-    Returns the mean over held-out folds of every metric, and the held-out results themselves.
+    The models' regularisation is the one scripts/tune.py chose unless `hyper` is given. Returns the mean over
+    held-out folds of every metric, and the held-out results themselves.
     """
     from .learn import Gold, Hyper, cross_validated_answers
 
     golds = [Gold(q.evidence, q.answerable) for q in questions]
-    answers, parts = cross_validated_answers(engine.report, analyses, golds, k, seed, hyper or Hyper(), labels=labels)
+    answers, parts = cross_validated_answers(engine.report, analyses, golds, k, seed, hyper or Hyper.tuned(), labels=labels)
     results = [result(q, a) for q, a in zip(questions, answers, strict=True)]
     tables = [summarise([results[i] for i in part], engine.passages) for part in parts]
     return mean_tables(tables), results

@@ -34,7 +34,7 @@ from .answer import (
 from .text import satisfies
 
 # What each outcome is worth to a citizen, for choosing the thresholds (value judgements, not tuned):
-WRONG_COST = 4.0  # a confident wrong figure is the worst outcome, far worse than "not found"
+WRONG_COST = 6.0  # a confident wrong figure is the worst outcome, far worse than "not found"
 UNCERTAIN_RIGHT = 0.25  # the right quote among the possible answers shown: of some use, after reading
 UNCERTAIN_WRONG = 0.5  # possible answers shown, none right: the reader's time lost, and doubt sown
 ANSWER_LIMIT = 400
@@ -103,6 +103,16 @@ class Hyper:
     quote_c: float = 1.0
     confidence_c: float = 1.0
     listwise: bool = True  # conditional logit over each question's candidates, else pointwise logistic
+
+    @classmethod
+    def tuned(cls) -> Hyper:
+        """The setting scripts/tune.py chose (recorded in askerqa/data/tuned.json)."""
+        import json
+
+        from .answer import TUNED_PATH
+
+        chosen = json.loads(TUNED_PATH.read_text(encoding="utf-8"))["chosen"]
+        return cls(float(chosen["quote_c"]), float(chosen["confidence_c"]), bool(chosen["listwise"]))
 
 
 def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hyper = Hyper(),
