@@ -66,6 +66,8 @@ def _run_child(questions: list[str], encoder: str) -> dict:
 
 
 def run_bench(full_build: bool = False) -> dict[str, float]:
+    """Every measurement of `askerqa bench`, in the order they must run (index first, then both encoders in
+    fresh processes, then the BM25 baseline and the builds); one sequence, so it stays one function."""
     from .index import build, stale_reason
 
     s = settings()

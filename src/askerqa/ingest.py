@@ -337,6 +337,13 @@ def _printed_pages(paras: list[Para]) -> dict[int, int]:
 
 
 def ingest(path: Path) -> tuple[list[Block], IngestReport]:
+    """The report -> typed blocks with provenance, in reading order.
+
+    Long on purpose: one pass over the paragraphs that carries the section path, the page and the open
+    table from paragraph to paragraph; the decisions themselves live in the small named helpers above
+    (`classify`, `_opens_section`, `_table_starts`, `tables.parse_table`), and splitting the pass would
+    only hand its running state around.
+    """
     report = IngestReport()
     paras = paragraphs(_repaired_clean_lines(path, report), report=report)
     report.segments = max((p.segment for p in paras), default=0)

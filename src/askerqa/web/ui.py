@@ -20,7 +20,12 @@ CHAT, FIGURES, READER = "chat", "figures", "reader"
 
 
 def build_app(engine: Any, store: Any) -> Any:
-    """The chat, figure-finder and reader page over `engine` (anything with .ask and .passages) and a feedback store."""
+    """The chat, figure-finder and reader page over `engine` (anything with .ask and .passages) and a feedback store.
+
+    Long on purpose: Gradio declares a page as nested `with` blocks and wires events to components declared in
+    the same context, so the layout reads top to bottom here; every callback it wires is a plain function in
+    chat.py, finder.py or reader.py, unit-tested there.
+    """
     import gradio as gr
 
     figure_finder = FigureFinder(engine.passages)
