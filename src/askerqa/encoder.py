@@ -38,6 +38,9 @@ class QueryEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
+        # ONNX Runtime's threads spin after each run by default and steal the core the ranking and answer
+        # stage need next: measured per question 19.5 -> 11.2 ms (ask), encoding alone 6.6 -> 8.6 ms
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
         try:
