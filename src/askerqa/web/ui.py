@@ -14,7 +14,7 @@ from ..render import READ_PARAM, escape
 from . import chat, finder, reader
 from .assets import EXAMPLES, SCROLL_TO_ANSWER, SCROLL_TO_HIT
 
-CONCURRENCY = 2  # one request per core: the encoder uses both when alone
+CONCURRENCY = 8  # concurrent questions share one encoder call (micro-batching), so more than one per core
 QUEUE_SIZE = 256
 CHAT, FIGURES, READER = "chat", "figures", "reader"
 
