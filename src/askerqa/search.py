@@ -33,7 +33,12 @@ from .vocabulary import Vocabulary
 
 @dataclass(frozen=True)
 class Fusion:
-    """Reciprocal-rank fusion of the dense and lexical rankings, tuned on the dev set as a whole."""
+    """Reciprocal-rank fusion of the dense and lexical rankings.
+
+    Hand-set on the first dev set (a coarse grid); not yet cross-validated: the learned answer stage reads
+    each passage's fused rank, cosine and BM25 score as separate signals, which makes these weights matter
+    less. A candidate for scripts/tune.py next.
+    """
 
     k: float = 10.0
     dense: float = 1.0
