@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,34 +26,10 @@ from .embedding import build_model, is_built, load_model
 from .encoder import MicroBatcher, QueryEncoder, TorchQueryEncoder
 from .lexical import tokenize
 from .query import Query, parse_question
+from .ranking import FusionWeights, Ranking, fuse
 from .runtime import encoder_threads
 from .types import Answer, Passage
 from .vocabulary import Vocabulary
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """Reciprocal-rank fusion of the dense and lexical rankings.
-
-    Hand-set on the first dev set (a coarse grid); not yet cross-validated: the learned answer stage reads
-    each passage's fused rank, cosine and BM25 score as separate signals, which makes these weights matter
-    less. A candidate for scripts/tune.py next.
-    """
-
-    k: float = 10.0
-    dense: float = 1.0
-    lexical: float = 0.5
-    sentence: float = 1.0  # ranking by each passage's best-matching sentence
-    depth: int = 100  # how deep each ranking is read
-
-
-@dataclass(frozen=True)
-class Ranking:
-    order: np.ndarray  # passage indices, best first
-    fused: np.ndarray  # fused score per passage
-    cosine: np.ndarray  # dense cosine per passage
-    sentence_best: float  # best cosine of any single sentence/row
-    lexical: np.ndarray  # BM25 score per passage
 
 
 class Engine:
@@ -63,7 +39,7 @@ class Engine:
         self.data = data
         self.model = model
         self.settings = settings
-        self.fusion = Fusion()
+        self.fusion = FusionWeights()
         self._models: Models | None = None
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
@@ -113,26 +89,12 @@ class Engine:
     def rank(self, query: Query, qvec: np.ndarray) -> Ranking:
         """Fused ranking of all passages (dense, best sentence and BM25 rankings, reciprocal-rank fused)."""
         n = len(self.data.passages)
-        depth = min(self.fusion.depth, n)
         dense_scores, dense_ids = self.data.dense.search(qvec[None, :], n)
         cosine = np.empty(n, dtype=np.float32)
         cosine[dense_ids[0]] = dense_scores[0]
-        fused = np.zeros(n, dtype=np.float64)
-        f = self.fusion
-        fused[dense_ids[0][:depth]] += f.dense / (f.k + np.arange(1, depth + 1))
-        sent = self.data.sentence_vectors @ qvec
-        if f.sentence:
-            best = np.full(n, -1.0, dtype=np.float32)
-            np.maximum.at(best, self.data.sentence_refs[:, 0], sent)
-            sent_order = np.argsort(-best, kind="stable")[:depth]
-            fused[sent_order] += f.sentence / (f.k + np.arange(1, depth + 1))
-        lex = self.data.lexical.scores(query.text)
-        if lex.any():
-            lex_order = np.argsort(-lex, kind="stable")[:depth]
-            lex_order = lex_order[lex[lex_order] > 0]
-            fused[lex_order] += f.lexical / (f.k + np.arange(1, len(lex_order) + 1))
-        order = np.argsort(-fused, kind="stable")
-        return Ranking(order, fused, cosine, float(sent.max()) if len(sent) else 0.0, lex)
+        sentence_cosine = self.data.sentence_vectors @ qvec
+        lexical = self.data.lexical.scores(query.text)
+        return fuse(cosine, sentence_cosine, self.data.sentence_refs[:, 0], lexical, self.fusion)
 
     @property
     def models(self) -> Models:

@@ -1,0 +1,32 @@
+"""Reciprocal-rank fusion on toy arrays: no model, no index."""
+
+import doctest
+
+import numpy as np
+
+from askerqa import ranking
+from askerqa.ranking import FusionWeights, fuse
+
+
+def test_the_docstring_example_holds():
+    assert doctest.testmod(ranking).failed == 0
+
+
+def test_a_passage_first_in_every_ranking_comes_first():
+    r = fuse(np.array([0.2, 0.9, 0.1]), np.array([0.1, 0.95, 0.3]), np.array([0, 1, 2]), np.array([0.0, 4.0, 1.0]))
+    assert r.order[0] == 1
+    assert r.fused[1] > r.fused[0] and r.fused[1] > r.fused[2]
+
+
+def test_reciprocal_rank_gains_follow_the_weights():
+    w = FusionWeights(k=10.0, dense=1.0, sentence=0.0, lexical=0.5)
+    r = fuse(np.array([0.9, 0.1]), np.array([]), np.array([], dtype=int), np.array([0.0, 2.0]), w)
+    assert np.isclose(r.fused[0], 1.0 / 11)  # first by cosine; no BM25 score
+    assert np.isclose(r.fused[1], 1.0 / 12 + 0.5 / 11)  # second by cosine, first by BM25
+    assert r.order.tolist() == [1, 0]
+
+
+def test_bm25_adds_nothing_for_passages_it_does_not_score_and_depth_cuts_the_tail():
+    w = FusionWeights(depth=1, sentence=0.0)
+    r = fuse(np.array([0.9, 0.5, 0.1]), np.array([]), np.array([], dtype=int), np.zeros(3), w)
+    assert r.fused.tolist()[1:] == [0.0, 0.0] and r.fused[0] > 0
