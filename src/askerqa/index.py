@@ -32,7 +32,6 @@ from .config import Settings
 from .embedding import load_model, model_identity, sha256_of
 from .errors import IndexNotReady
 from .lexical import Lexical
-from .passages import load_passages, split_sentences
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -68,6 +67,8 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
         return [(0, len(p.text))]
     spans: list[tuple[int, int]] = []
     pos = 0
+    from .passages import split_sentences  # nltk (+128 MB of imports): only when building
+
     for s in split_sentences(p.text):
         start = p.text.find(s, pos)
         if start < 0:  # a sentence the splitter re-joined across a space: fall back to its first part
@@ -302,6 +303,8 @@ def build(settings: Settings, model: SentenceTransformer | None = None, progress
     out = settings.index_dir
     out.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
+    from .passages import load_passages  # ingest and nltk: only when building
+
     passages, _ = load_passages(settings.corpus)
     encoder: SentenceTransformer | _LazyModel = model or _LazyModel(settings.model)  # a full cache loads no model
     ident = expected_identity(settings)
