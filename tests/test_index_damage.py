@@ -35,9 +35,11 @@ def pristine(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", autouse=True)
 def ingest_once(pristine):
     """The tests damage index files, not the report: read the report into passages once, not per rebuild."""
-    parsed = index_mod.load_passages(settings().corpus)
+    from askerqa import passages as passages_mod  # index.build imports it when it builds
+
+    parsed = passages_mod.load_passages(settings().corpus)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index_mod, "load_passages", lambda corpus: parsed)
+        mp.setattr(passages_mod, "load_passages", lambda corpus: parsed)
         yield
 
 
