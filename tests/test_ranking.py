@@ -30,3 +30,15 @@ def test_bm25_adds_nothing_for_passages_it_does_not_score_and_depth_cuts_the_tai
     w = FusionWeights(depth=1, sentence=0.0)
     r = fuse(np.array([0.9, 0.5, 0.1]), np.array([]), np.array([], dtype=int), np.zeros(3), w)
     assert r.fused.tolist()[1:] == [0.0, 0.0] and r.fused[0] > 0
+
+
+def test_best_sentence_per_passage_in_either_order():
+    from askerqa.ranking import _best_per_passage
+
+    scores = np.array([0.1, 0.7, 0.3, 0.9, 0.2], dtype=np.float32)
+    sorted_refs = np.array([0, 0, 2, 2, 3])
+    assert _best_per_passage(5, sorted_refs, scores).tolist() == [np.float32(0.7), -1.0, np.float32(0.9),
+                                                                  np.float32(0.2), -1.0]
+    shuffled = np.array([2, 0, 3, 0, 2])
+    assert _best_per_passage(5, shuffled, scores).tolist() == [np.float32(0.9), -1.0, np.float32(0.2),
+                                                               np.float32(0.3), -1.0]

@@ -37,6 +37,19 @@ def _contribution(order: np.ndarray, weight: float, k: float) -> tuple[np.ndarra
     return order, weight / (k + np.arange(1, len(order) + 1))
 
 
+def _best_per_passage(n: int, passage: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Each passage's best sentence score (-1 for a passage without sentences). The index lists sentences
+    passage by passage, so a segmented max (reduceat) does it; ufunc.at, which allows any order, cost ~2 ms
+    per question here."""
+    best = np.full(n, -1.0, dtype=np.float32)
+    if len(passage) and bool(np.all(passage[1:] >= passage[:-1])):
+        starts = np.flatnonzero(np.r_[True, passage[1:] != passage[:-1]])
+        best[passage[starts]] = np.maximum.reduceat(score, starts)
+    else:
+        np.maximum.at(best, passage, score)
+    return best
+
+
 def fuse(cosine: np.ndarray, sentence_cosine: np.ndarray, sentence_passage: np.ndarray, lexical: np.ndarray,
          weights: FusionWeights = FusionWeights()) -> Ranking:
     """Fused ranking of n passages.
@@ -53,8 +66,7 @@ def fuse(cosine: np.ndarray, sentence_cosine: np.ndarray, sentence_passage: np.n
     fused = np.zeros(n, dtype=np.float64)
     rankings = [_contribution(np.argsort(-cosine, kind="stable")[:depth], weights.dense, weights.k)]
     if weights.sentence and len(sentence_cosine):
-        best = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(best, sentence_passage, sentence_cosine)
+        best = _best_per_passage(n, sentence_passage, sentence_cosine)
         rankings.append(_contribution(np.argsort(-best, kind="stable")[:depth], weights.sentence, weights.k))
     if lexical.any():
         lex_order = np.argsort(-lexical, kind="stable")[:depth]
