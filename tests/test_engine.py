@@ -159,3 +159,37 @@ def test_an_uncertain_answer_offers_possible_answers_from_different_passages(eng
             for alt in a.alternatives:
                 assert alt.text in _passage_text(engine, alt.passage_id)
     assert seen, "none of the vague questions was answered as uncertain"
+
+
+def test_cli_python_api_and_chat_give_the_same_answer_to_the_same_conversation(engine, capsys, monkeypatch):
+    """One conversation through every front: the same interpretation and the same quote."""
+    import io
+    import json as json_
+
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from askerqa import cli
+    from askerqa.web import api, chat
+
+    first, follow = "Hvor mange flyktninger bosatte kommunen i 2021?", "Og i 2020?"
+    expected = engine.ask(follow, top_k=5, context=[first])
+    assert expected.interpreted and "2020" in expected.interpreted and "2021" not in expected.interpreted
+
+    monkeypatch.setattr("askerqa.search.Engine.load", staticmethod(lambda: engine))
+    line = json_.dumps({"question": follow, "context": [first]}, ensure_ascii=False) + "\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line.encode("utf-8")), encoding="utf-8"))
+    assert cli.main(["ask", "--stdin", "--json"]) == 0
+    from_cli = json_.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (from_cli["interpreted"], from_cli["answer"]["text"]) == (expected.interpreted, expected.text)
+
+    app = FastAPI()
+    app.include_router(api.api_router(engine))
+    reply = TestClient(app).post("/api/ask", json={"question": follow, "context": [first]}).json()
+    assert (reply["interpreted"], reply["answer"]["text"]) == (expected.interpreted, expected.text)
+
+    history, _, asked = chat.respond(engine, first, [], [])
+    history, _, asked = chat.respond(engine, follow, history, asked)
+    shown = history[-1]["content"]
+    assert f"Tolket som: {expected.interpreted}" in shown.replace("\\", "")
+    assert all(figure in shown.replace("\\", "") for figure in expected.figures)
