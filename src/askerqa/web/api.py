@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..cli import answer_json
@@ -205,3 +207,12 @@ def install(app: FastAPI, engine: Any, limits: Limits | None = None, index_dir: 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         return error(422, BAD_INPUT)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI's own errors (a body that is not JSON: "There was an error parsing the body") in Norwegian
+        on the API; every other route keeps the default handling."""
+        if request.url.path.startswith("/api/"):
+            return error(exc.status_code, BAD_INPUT if exc.status_code < 500 else FAILED,
+                         dict(exc.headers) if exc.headers else None)
+        return await http_exception_handler(request, exc)
