@@ -164,3 +164,18 @@ def test_the_installed_askerqa_command_answers_and_refuses():
     assert "seks bibliotek" in json.loads(r.stdout)["answer"]["text"]
     r = subprocess.run([*cmd, "ask", "   "], capture_output=True, timeout=60, env=env)
     assert r.returncode == 2 and b"tomt" in r.stderr and b"Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"question": "Hvor mange?", "evidence": [["x"]]}', "«id»"),
+    ("dette er ikke JSON", "ikke gyldig JSON"),
+    ('{"id": "a", "question": "Hvor mange?", "evidence": ["97 800"]}', "«evidence»"),
+    ('{"id": "a", "question": "Hvor mange?", "evidence": [], "answerable": true}', "«evidence»"),
+])
+def test_eval_names_the_file_line_and_problem_of_a_bad_gold_file(tmp_path, capsys, line, problem):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "ok", "question": "Hvor mange bibliotek?", "evidence": [["bibliotek"]]}\n' + line + "\n",
+                    encoding="utf-8")
+    assert cli.main(["eval", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{path}, linje 2" in err and problem in err

@@ -205,18 +205,20 @@ def plot(table: dict[str, dict[str, float]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    types = [k for k in table if k != "all"] + ["all"]
-    metrics = ["R@1", "R@5", "MRR@10", "Answer", "Abstain"]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    types = sorted(k for k in table if k != "all") + ["all"]
+    metrics = ["R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong"]
+    fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.8 / len(metrics)
     for i, m in enumerate(metrics):
         xs = [t + i * width for t in range(len(types))]
         ax.bar(xs, [table[t].get(m, 0.0) for t in types], width, label=m)
-    ax.set_xticks([t + 0.4 - width / 2 for t in range(len(types))], types)
-    ax.set_ylim(0, 1.05)
+    # each type with its number of questions: a score over 3 questions is not one over 99
+    ax.set_xticks([t + 0.4 - width / 2 for t in range(len(types))], [f"{t}\n(n = {int(table[t]['n'])})" for t in types])
+    ax.set_ylim(0, 1.0)
     ax.set_ylabel("andel")
     ax.set_title("askerqa eval per spørsmålstype")
-    ax.legend(ncol=len(metrics), fontsize="small", loc="lower right")
+    # the legend above the axes, never over a bar
+    ax.legend(ncol=len(metrics), fontsize="small", loc="lower center", bbox_to_anchor=(0.5, 1.06), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
