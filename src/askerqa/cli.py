@@ -212,9 +212,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .answer import decide
     from .errors import AskerQAError
-    from .evaluate import analyse_all, cross_validate, format_table, load_questions, plot, result, summarise
+    from .evaluate import analyse_all, cross_validate, format_table, load_questions, plot, run, summarise
     from .search import Engine
 
     paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]
@@ -228,7 +227,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise AskerQAError("To spørsmål i filene har samme id; hver id må være unik.")
     engine = Engine.load()
     analyses = analyse_all(engine, questions)
-    results = [result(q, decide(engine.report, a, engine.models, top_k=10)) for q, a in zip(questions, analyses, strict=True)]
+    results = run(engine, questions, analyses)
     table = summarise(results, engine.passages)
     names = ", ".join(str(p) for p in paths)
     cv_table = None

@@ -118,10 +118,11 @@ def analyse_all(engine, questions: list[Question]) -> list:
     return [engine.analyse(q.question, context=q.context) for q in questions]
 
 
-def run(engine, questions: list[Question], depth: int = 10) -> list[Result]:
+def run(engine, questions: list[Question], analyses: list | None = None, depth: int = 10) -> list[Result]:
+    """Each question answered by the shipped models (`analyses` from `analyse_all` when already made)."""
     from .answer import decide
 
-    analyses = analyse_all(engine, questions)
+    analyses = analyses if analyses is not None else analyse_all(engine, questions)
     return [result(q, decide(engine.report, a, engine.models, top_k=depth), depth)
             for q, a in zip(questions, analyses, strict=True)]
 
