@@ -5,7 +5,8 @@
 
 Asks the engine every question of the shared gold sets (analysis only: the signals of every candidate
 quote), then, for each setting of the models' regularisation, runs K-fold cross-validation by question
-(fixed seed) and picks the setting with the best held-out utility. The final models are fitted on all the
+(seeds 0, 1, 2: the metrics averaged over three fold assignments) and picks the setting with the best
+held-out utility. The final models are fitted on all the
 questions and written to src/askerqa/data/tuned.json with the data (file names and sha256), the folds,
 every setting tried with its cross-validated metrics, and the fit on all data beside them.
 """
@@ -40,7 +41,8 @@ def utility(row: dict[str, float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="the first seed of the repeated folds")
+    parser.add_argument("--repeats", type=int, default=3, help="how many fold assignments (seeds) to average")
     parser.add_argument("--sets", nargs="+", default=DEFAULT_SETS)
     parser.add_argument("--out", type=Path, default=TUNED_PATH)
     args = parser.parse_args(argv)
@@ -52,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     golds = [Gold(q.evidence, q.answerable) for q in questions]
     labels = [candidate_labels(engine.report, a, g) for a, g in zip(analyses, golds, strict=True)]
     tried = []
+    seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
-        table, _ = cross_validate(engine, questions, analyses, args.k, args.seed, hyper, labels)
+        # repeated K-fold (one fold assignment per seed): with ~40 questions a fold, one split alone
+        # ranks the settings by luck as much as by merit
+        tables = [cross_validate(engine, questions, analyses, args.k, seed, hyper, labels)[0]["all"] for seed in seeds]
+        table = {"all": {m: sum(t[m] for t in tables) / len(tables) for m in KEEP}}
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise, "cv": row,
                       "utility": round(utility(table["all"]), 4)})
@@ -70,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         "data": [{"file": name, "sha256": hashlib.sha256((ROOT / name).read_bytes()).hexdigest()} for name in args.sets],
         "questions": len(questions),
         "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
-        "folds": {"k": args.k, "seed": args.seed, "by": "question, numpy default_rng(seed).permutation"},
+        "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
+                  "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),
         "selection": f"highest cross-validated utility = Answer - {WRONG_COST} x FoundWrong - HiddenRight",
         "tried": tried,

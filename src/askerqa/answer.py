@@ -344,8 +344,10 @@ class Models:
 # --- decision ---------------------------------------------------------------------------------------
 
 
-def _window(text: str, terms: frozenset[str], limit: int = MAX_QUOTE) -> tuple[int, int]:
-    """For a sentence over the limit: the word-aligned window of `limit` chars with the most query terms."""
+def _window(text: str, terms: frozenset[str], limit: int = MAX_QUOTE,
+            years: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """For a sentence over the limit: the word-aligned window of `limit` chars with the most query terms
+    (and the asked years, so a cut never drops the year the answer was chosen for)."""
     starts = [0] + [m.end() for m in re.finditer(r"[,;:]\s|\s–\s", text)]
     best, best_score = (0, limit), -1.0
     for s in starts:
@@ -354,13 +356,13 @@ def _window(text: str, terms: frozenset[str], limit: int = MAX_QUOTE) -> tuple[i
             cut = text.rfind(" ", s, e)
             e = cut if cut > s else e
         piece = text[s:e]
-        score = len(content_terms(piece) & terms) + 0.5 * bool(re.search(r"\d", piece))
+        score = len(content_terms(piece) & terms) + 0.5 * bool(re.search(r"\d", piece)) + 2 * len(years_in(piece) & years)
         if score > best_score:
             best, best_score = (s, e), score
     return best
 
 
-def quote_text(report: Report, cand: Candidate, terms: frozenset[str]) -> str:
+def quote_text(report: Report, cand: Candidate, terms: frozenset[str], years: frozenset[str] = frozenset()) -> str:
     """The verbatim quote for a candidate: cut to a window when too long; an opening anaphor takes the
     sentence it points back to when both fit."""
     text = report.passages[cand.passage_index].text
@@ -372,7 +374,7 @@ def quote_text(report: Report, cand: Candidate, terms: frozenset[str]) -> str:
             start = before[-1]
     quote = text[start:end]
     if len(quote) > MAX_QUOTE:
-        s, e = _window(quote, terms)
+        s, e = _window(quote, terms, years=years)
         quote = quote[s:e]
     return quote.strip()
 
@@ -439,8 +441,9 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
     """For a table row and a question that asks for years: the asked cells, verbatim (`2021: 8,4 %`)."""
     if passage.table is None or not years:
         return ""
+    # `Andel vekst 2019-2022` is the growth over a span, not the 2022 figure
     cells = [f"{header}: {value}" for header, value in passage.table.cells
-             if header and years & set(years_in(header))]
+             if header and years & years_in(_SPAN.sub(" ", header))]
     return "; ".join(cells)
 
 
@@ -465,7 +468,7 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
     text, passage_id = "", None
     alts: list[Alternative] = []
     if best is not None:
-        text = quote_text(report, best, a.terms)
+        text = quote_text(report, best, a.terms, a.constraints.years)
         passage_id = report.passages[best.passage_index].id
         if status == "uncertain":
             seen: set[int] = set()
@@ -475,7 +478,7 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
                 if c.passage_index in seen or not eligible[int(i)]:  # never a quote for another year or place
                     continue
                 seen.add(c.passage_index)
-                alt = quote_text(report, c, a.terms)
+                alt = quote_text(report, c, a.terms, a.constraints.years)
                 figures, spans = mark_figures(alt)
                 alts.append(Alternative(alt, report.passages[c.passage_index].id, tuple(figures), tuple(spans)))
                 if len(alts) == alternatives:

@@ -156,7 +156,13 @@ def turn_of(line: str) -> tuple[str, list[str]]:
     question, context = (d.get("question"), d.get("context", [])) if isinstance(d, dict) else (None, None)
     if not isinstance(question, str) or not isinstance(context, list) or not all(isinstance(c, str) for c in context):
         raise BadQuestion("JSON-linjen må ha «question» som tekst og eventuelt «context» som en liste av tekster.")
-    return question, context
+    # JSON can spell a lone surrogate (`"\ud800"`): no text any output can carry, so it is replaced here
+    # (the question is then refused with the usual message, and its error line can still be printed)
+    return _text(question), [_text(c) for c in context]
+
+
+def _text(s: str) -> str:
+    return s.encode("utf-8", "replace").decode("utf-8")
 
 
 def argv_text(raw: str) -> str:
@@ -278,6 +284,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+def top_k(text: str) -> int:
+    """--top-k as the API takes it: 1 to 20 sources."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 20:
+        raise argparse.ArgumentTypeError("må være et heltall fra 1 til 20")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="askerqa", description="Spørsmål og svar om Asker kommunes 4-årsrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="still et spørsmål")
     p.add_argument("question", nargs="?")
-    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--top-k", type=top_k, default=5, help="hvor mange kilder (1–20)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--stdin", action="store_true", help="ett spørsmål per linje fra standard input")
     p.set_defaults(func=cmd_ask)

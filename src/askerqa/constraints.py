@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .text import fold
 
 YEAR = re.compile(r"(?<![\d,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
-_WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
+# a word starts after a non-word character, so `5G-dekningen` is not the word `G-dekningen`
+_WORD = re.compile(r"(?<![\w])[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
 # The report is about Asker kommune: naming it constrains nothing.
 _DEFAULT_NAMES = {"asker", "askers"}
 
@@ -31,6 +32,7 @@ class Names:
 
     folded: frozenset[str]
     words: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()  # names the report capitalises at least 3 times (Hurum, Bærum)
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> Names:
@@ -45,11 +47,22 @@ class Names:
                     if i == 0 or w.isupper():  # a sentence start or a heading in capitals says nothing
                         continue
                     (capital if w[0].isupper() else lower)[fold(w)] += 1
-        names = {w for w, n in capital.items() if n >= 1 and lower[w] == 0 and len(w) >= 3}
-        return cls(frozenset(names - _DEFAULT_NAMES), frozenset(words_seen))
+        names = {w for w, n in capital.items() if lower[w] == 0 and len(w) >= 3} - _DEFAULT_NAMES
+        return cls(frozenset(names), frozenset(words_seen), frozenset(w for w in names if capital[w] >= 3))
 
     def in_text(self, text: str) -> frozenset[str]:
         return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w in self.folded)
+
+    def in_question(self, question: str, english: bool = False) -> frozenset[str]:
+        """The report's names a question asks about: one it writes with a capital, or, typed in lower case
+        (`hvor mange bor i hurum`), one the report capitalises often. An English question's lower-case
+        words are English (`climate`, `energy`), never taken for names."""
+        out = set()
+        for i, w in enumerate(_WORD.findall(question)):
+            f = fold(w)
+            if f in self.folded and ((i > 0 and w[0].isupper()) or (not english and f in self.common)):
+                out.add(f)
+        return frozenset(out)
 
     def unknown_in_question(self, question: str) -> frozenset[str]:
         """Capitalised words inside a question that the report never uses (`Lillehammer`): a name the
@@ -72,4 +85,4 @@ def constraints_of(question: str, names: Names, english: bool = False) -> Constr
     """Years and names the question asks for. An English question's capitalised words are often English
     words (`Norway`), not names the report lacks, so only the report's own names constrain it."""
     unknown = frozenset() if english else names.unknown_in_question(question)
-    return Constraints(years_in(question), names.in_text(question) | unknown)
+    return Constraints(years_in(question), names.in_question(question, english) | unknown)

@@ -31,13 +31,13 @@ from .answer import (
     question_features,
     quote_text,
 )
+from .evaluate import ANSWER_LIMIT  # the judge's cut: labels use exactly its rule
 from .text import satisfies
 
 # What each outcome is worth to a citizen, for choosing the thresholds (value judgements, not tuned):
 WRONG_COST = 6.0  # a confident wrong figure is the worst outcome, far worse than "not found"
 UNCERTAIN_RIGHT = 0.25  # the right quote among the possible answers shown: of some use, after reading
 UNCERTAIN_WRONG = 0.5  # possible answers shown, none right: the reader's time lost, and doubt sown
-ANSWER_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Gold:
 def candidate_labels(report: Report, a: Analysis, gold: Gold) -> np.ndarray:
     if not gold.answerable:
         return np.zeros(len(a.candidates), dtype=bool)
-    return np.array([satisfies(quote_text(report, c, a.terms), gold.evidence, ANSWER_LIMIT) for c in a.candidates],
+    years = a.constraints.years
+    return np.array([satisfies(quote_text(report, c, a.terms, years), gold.evidence, ANSWER_LIMIT) for c in a.candidates],
                     dtype=bool)
 
 

@@ -108,10 +108,11 @@ class Engine:
 
         `context`: the earlier questions of the conversation, oldest first (a follow-up is read with them).
         """
-        reading = interpret(question, list(context or ()), self.data.lexical.idf)
+        reading = interpret(question, context if context is not None else (), self.data.lexical.idf)
         query = parse_question(reading.interpreted, self.settings.max_question_chars)
         if reading.followup:  # what is shown and returned is what the user typed
             query = replace(query, raw=question)
+        cleaned = query.text  # tags removed and cut to the limit: what the constraints are read from
         norwegian = self.vocabulary.translations(query.text) if query.english else []
         query = replace(query, text=self.vocabulary.expand(query.text, query.english))
         qvec = self.encode_query(self.vocabulary.restore(query.text))
@@ -127,7 +128,7 @@ class Engine:
             unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
         )
-        constraints = constraints_of(self.vocabulary.restore(reading.interpreted), self.report.names, query.english)
+        constraints = constraints_of(self.vocabulary.restore(cleaned), self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, interpreted=reading.interpreted if reading.followup else "")
 
