@@ -424,11 +424,12 @@ def status_of(confidence: float, models: Models) -> Status:
     return "uncertain" if confidence >= models.uncertain_at else "not_found"
 
 
-def _note(a: Analysis, best: Candidate | None, satisfied: bool) -> str:
+def _note(a: Analysis, best_index: int | None, satisfied: bool) -> str:
     """When no quote holds the asked year or name, say so plainly (the nearest quote is shown as what it has)."""
-    if best is None or satisfied or not a.constraints:
+    if best_index is None or satisfied or not a.constraints:
         return ""
-    f = dict(zip(CANDIDATE_FEATURES, a.features[a.candidates.index(best)], strict=True))
+    best = a.candidates[best_index]
+    f = dict(zip(CANDIDATE_FEATURES, a.features[best_index], strict=True))
     if a.constraints.years and not f["year_hit"]:
         asked = " eller ".join(sorted(a.constraints.years))
         held = sorted(best.unit.years)
@@ -462,7 +463,8 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
 
     qx = question_features(a, scores, raw)
     conf = float(1.0 / (1.0 + math.exp(-float(models.confidence.logit(qx[None, :])[0]))))
-    best = a.candidates[int(np.argmax(scores))] if a.candidates else None
+    best_index = int(np.argmax(scores)) if a.candidates else None
+    best = a.candidates[best_index] if best_index is not None else None
     # no quote carries the asked year or name: the report has the topic, not the answer
     status: Status = status_of(conf, models) if best is not None and satisfied else "not_found"
     text, passage_id = "", None
@@ -487,5 +489,5 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
                   notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
-                  note=_note(a, best, satisfied), interpreted=a.interpreted,
+                  note=_note(a, best_index, satisfied), interpreted=a.interpreted,
                   lead=lead_cell(report.passages[best.passage_index], a.constraints.years) if best and satisfied else "")

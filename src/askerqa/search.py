@@ -114,7 +114,7 @@ class Engine:
             query = replace(query, raw=question)
         cleaned = query.text  # tags removed and cut to the limit: what the constraints are read from
         norwegian = self.vocabulary.translations(query.text) if query.english else []
-        query = replace(query, text=self.vocabulary.expand(query.text, query.english))
+        query = replace(query, text=self.vocabulary.expand(query.text, query.english, norwegian))
         qvec = self.encode_query(self.vocabulary.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine

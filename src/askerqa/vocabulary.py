@@ -146,11 +146,12 @@ class Vocabulary:
 
     # --- the text to search -------------------------------------------------------------------
 
-    def expand(self, text: str, english: bool) -> str:
-        """The text to search: an English question with its Norwegian translations added; a Norwegian one
-        with unknown words corrected to the report's and compounds split or joined."""
+    def expand(self, text: str, english: bool, translations: list[str] | None = None) -> str:
+        """The text to search: an English question with its Norwegian translations added (`translations`
+        when the caller already looked them up); a Norwegian one with unknown words corrected to the
+        report's and compounds split or joined."""
         if english:
-            found = self.translations(text)
+            found = self.translations(text) if translations is None else translations
             return f"{text} {' '.join(found)}".strip() if found else text
         return self._repair(text)
 
