@@ -82,15 +82,24 @@ async def chat_fn_index(client: httpx.AsyncClient) -> int:
     return next(d["id"] for d in config["dependencies"] if d.get("api_name") == "respond")
 
 
-async def ask_chat(client: httpx.AsyncClient, question: str, fn_index: int) -> int:
+class ChatUser:
+    """One browser tab: its own Gradio session for all its questions, sending the conversation shown so far
+    (as the page does; the session's earlier questions stay on the server, so later turns are read as
+    follow-ups)."""
+
+    def __init__(self) -> None:
+        self.session = uuid.uuid4().hex[:11]
+        self.history: list = []
+
+
+async def ask_chat(client: httpx.AsyncClient, question: str, fn_index: int, user: ChatUser) -> int:
     """One chat turn through Gradio's queue: join, then read the event stream until the result."""
-    session = uuid.uuid4().hex[:11]
     join = await client.post("/gradio_api/queue/join",
-                             json={"data": [question, [], []], "fn_index": fn_index, "session_hash": session,
-                                   "event_data": None, "trigger_id": None})
+                             json={"data": [question, user.history, None], "fn_index": fn_index,
+                                   "session_hash": user.session, "event_data": None, "trigger_id": None})
     if join.status_code != 200:
         return join.status_code
-    async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as stream:
+    async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": user.session}) as stream:
         async for line in stream.aiter_lines():
             if not line.startswith("data:"):
                 continue
@@ -99,6 +108,9 @@ async def ask_chat(client: httpx.AsyncClient, question: str, fn_index: int) -> i
                 out = msg.get("output") or {}
                 if not msg.get("success", False):
                     return 500
+                data = out.get("data") or [None]
+                if isinstance(data[0], list):
+                    user.history = data[0]
                 text = json.dumps(out, ensure_ascii=False)
                 return 500 if "noe gikk galt" in text else 200
     return 599  # the stream ended without a result
@@ -113,12 +125,13 @@ async def run(url: str, target: str, users: int, per_user: int, questions: list[
         gate = asyncio.Event()
 
         async def user(n: int) -> None:
+            tab = ChatUser()
             await gate.wait()
             for i in range(per_user):
                 q = questions[(n * per_user + i) % len(questions)]
                 t = time.perf_counter()
                 try:
-                    code = await (ask_chat(client, q, fn_index) if target == "chat" else ask_api(client, q))
+                    code = await (ask_chat(client, q, fn_index, tab) if target == "chat" else ask_api(client, q))
                 except httpx.HTTPError as exc:
                     code = type(exc).__name__
                 codes[code] += 1
