@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal, get_args
 
-from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells
-from .text import GlyphRepairer, Repair, join_lines
+from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells, values_only
+from .text import GlyphRepairer, Repair, join_lines, restore_break_hyphens
 from .types import Block, BlockKind, TableRow
 
 FOOTER_RE = re.compile(r"^(?:(?P<a>\d{1,3}) Asker kommune|4-årsrapport 2020[–-]2023 (?P<b>\d{1,3}))$")
@@ -211,6 +212,8 @@ def _table_end(paras: list[Para], i: int) -> int:
     j = i + 1
     while j < len(paras):
         q = paras[j]
+        if q.segment != seg and q.segment == paras[j - 1].segment + 1 and values_only(q.lines):
+            seg = q.segment  # a row's last values printed on the next page segment (` Tall` / `kommer`)
         if q.segment != seg or q.role in ("bullet", "quote", "quote_ref", "footer"):
             break
         if q.role == "source":
@@ -240,8 +243,9 @@ def render_row(context: str, title: str, row: TableRow) -> str:
     return text
 
 
-def _repaired_clean_lines(path: Path, report: IngestReport) -> list[str]:
-    """The first rendering's lines with lost glyphs restored (each repair logged in the report)."""
+def _repaired_clean_lines(path: Path, report: IngestReport) -> tuple[list[str], Callable[[str], bool]]:
+    """The first rendering's lines with lost glyphs and lost title hyphens restored (each repair logged
+    in the report), and the report's vocabulary that decided them."""
     raw = path.read_text(encoding="utf-8").split("\n")
     report.total_lines = len(raw)
     report.clean_lines = clean_rendering(raw)
@@ -253,7 +257,8 @@ def _repaired_clean_lines(path: Path, report: IngestReport) -> list[str]:
         fixed, reps = repairer.repair(line, ln)
         report.repairs.extend(reps)
         repaired.append(fixed)
-    return repaired
+    report.repairs.extend(restore_break_hyphens(repaired, repairer.knows))
+    return repaired, repairer.knows
 
 
 def _chapters_and_boilerplate(paras: list[Para]) -> tuple[set[str], set[str]]:
@@ -345,7 +350,8 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     only hand its running state around.
     """
     report = IngestReport()
-    paras = paragraphs(_repaired_clean_lines(path, report), report=report)
+    lines, known = _repaired_clean_lines(path, report)
+    paras = paragraphs(lines, report=report)
     report.segments = max((p.segment for p in paras), default=0)
     chapters, boilerplate = _chapters_and_boilerplate(paras)
     titles = _page_titles(paras)
@@ -401,10 +407,10 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             title = ""
             for q in reversed(ordered[max(0, i - 3) : i + 1]):
                 if q.segment == p.segment and q.role in ("caption", "heading") and _key(q.text) not in chapters | boilerplate:
-                    title = q.text
+                    title = join_lines([t for _, t in q.lines], known)
                     break
             region = ordered[i:j]
-            if p.role in ("caption", "heading") and title == p.text:
+            if p.role in ("caption", "heading") and title == join_lines([t for _, t in p.lines], known):
                 region = ordered[i + 1 : j]
                 report.drop(p.lines, "table_title")
                 # a title printed over several caption paragraphs (`ANDELEN ... SOM OPP-` / `LEVER ...`)
@@ -412,14 +418,14 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                 while region and region[0].role == "caption" and region[0].segment == p.segment \
                         and not _starts_table_body(region[0]) \
                         and region[0].text.split()[0] != title.split()[0]:
-                    title = join_title(title, region[0].text)
+                    title = join_lines([title, *(t for _, t in region[0].lines)], known)
                     report.drop(region[0].lines, "table_title")
                     region = region[1:]
             i = j
             for q in region:
                 if q.role == "credit":
                     report.drop(q.lines, "credit")
-            table = parse_table([q.lines for q in region if q.role != "credit"], title)
+            table = parse_table([q.lines for q in region if q.role != "credit"], title, known)
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
             report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))
             _emit_table(table, p.segment, heading_path(), printed.get(p.segment), blocks, report,
@@ -474,13 +480,6 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
 
 def _starts_table_body(p: Para) -> bool:
     return any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in p.lines)
-
-
-def join_title(head: str, tail: str) -> str:
-    """Join a title's pieces; an upper-case word broken with a hyphen (`OPP-` + `LEVER`) is one word."""
-    if head.endswith("-") and head[-2:-1].isupper() and tail[:1].isupper():
-        return head[:-1] + tail
-    return join_lines([head, tail])
 
 
 def _is_axis(p: Para) -> bool:

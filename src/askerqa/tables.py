@@ -9,9 +9,10 @@ Values are kept exactly as printed; a table that does not fit one layout is retu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .text import join_lines
+from .text import caps_break, join_lines
 
 Line = tuple[int, str]  # (1-based line number in the raw file, text)
 
@@ -29,7 +30,7 @@ CELL_WORDS = {"Avsluttet"}  # a word printed in a value cell (`Heltidsutvalget 1
 HEADER_OVERRIDES: dict[str, tuple[str, list[str]]] = {
     "Gjennom- Saker Gjennom- Saker Gjennom- Saker": (
         "ANTALL POLITISKE MØTER OG SAKER",
-        [f"{year} {col}" for year in ("2020", "2021", "2022") for col in ("gjennomførte møter", "saker behandlet")],
+        [f"{year} {col}" for year in ("2020", "2021", "2022") for col in ("Gjennomførte møter", "Saker behandlet")],
     ),
 }
 HEADER_OVERRIDE_CONTINUATIONS = {"Utvalg førte møter behandlet førte møter behandlet førte møter behandlet"}
@@ -221,6 +222,12 @@ def _fix_tall_kommer(lines: list[Line], moved: set[int] | None = None) -> list[L
     return [(n, t) for n, t in out if t.strip()]
 
 
+def values_only(lines: list[Line]) -> bool:
+    """Whether every line of a paragraph is value cells alone (` Tall` / `kommer` counts)."""
+    fixed = _fix_tall_kommer(lines)
+    return bool(fixed) and all(_values_only(t) for _, t in fixed)
+
+
 def has_values(lines: list[Line]) -> bool:
     """Whether any line of a paragraph ends in value cells (a `Tall` / `kommer` split counts)."""
     return any(trailing_cells(t)[1] for _, t in _fix_tall_kommer(lines))
@@ -232,8 +239,9 @@ class _TableParser:
     State: the column headers, label paragraphs waiting for their values, a row whose values wrap onto
     the next line (`partial`) and single values of a column-major table (`pending`)."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, known: Callable[[str], bool] | None) -> None:
         self.table = ParsedTable(title=title)
+        self.known = known  # the report's vocabulary: whether an upper-case hyphen break is one word
         self.columns: list[str] | None = None
         self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
         self.pending: list[Line] = []  # single values (column-major layout)
@@ -259,7 +267,7 @@ class _TableParser:
                 row.lines = (row.lines[0], row.lines[1] + 1)
         if self.interleaved:
             self.rows_to_text()
-        _ticks_beside_title(self.table)
+        _ticks_beside_title(self.table, self.known)
         _transposed(self.table, self.columns)
         _single_share(self.table, self.columns)
         return self.table
@@ -384,6 +392,10 @@ class _TableParser:
         self.flush_labels_as_text()
         if self.add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
             return
+        if self.columns and len(cells) < len(self.columns) and not _foreign_label(label):
+            # `... 11 % Tall kommer` under four years: the rest may follow on the next page segment
+            self.partial = (lab_lines + [(ln, label)], list(cells), ln)
+            return
         self.table.unparsed += 1
         self.table.text_paragraphs.append(lab_lines + [(ln, text)])
 
@@ -463,7 +475,7 @@ class _TableParser:
         return False
 
     def add_row(self, label_lines: list[Line], cells: list[str], span: tuple[int, int]) -> bool:
-        label = join_lines([t for _, t in label_lines])
+        label = join_lines([t for _, t in label_lines], self.known)
         n = len(self.columns) if self.columns else None
         grouped = group_cells(cells, n)
         if grouped is None or not label or _foreign_label(label):
@@ -494,9 +506,12 @@ class _TableParser:
         self.col_major_labels = []
 
 
-def parse_table(paragraphs: list[list[Line]], title: str) -> ParsedTable:
-    """Parse one table region (paragraphs of lines) into rows; what does not fit stays text."""
-    return _TableParser(title).feed(paragraphs)
+def parse_table(paragraphs: list[list[Line]], title: str, known: Callable[[str], bool] | None = None) -> ParsedTable:
+    """Parse one table region (paragraphs of lines) into rows; what does not fit stays text.
+
+    `known`: the report's vocabulary, which decides whether an upper-case word broken with a hyphen over
+    two lines is one word (`SYKKEL-` / `VEIER`); without it such a hyphen is kept inside a label."""
+    return _TableParser(title, known).feed(paragraphs)
 
 
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
@@ -551,7 +566,7 @@ def _tick_split(text: str) -> tuple[str, str] | None:
     return (m.group("rest") or m.group("rest2")), (m.group("tick") or m.group("tick2"))
 
 
-def _ticks_beside_title(table: ParsedTable) -> None:
+def _ticks_beside_title(table: ParsedTable, known: Callable[[str], bool] | None) -> None:
     """A bar chart whose value axis (`100 %`, `80 %`, ... `0 %`) is printed beside the title's lines: a
     percentage glued to the title is never data. Rows of one unlabelled percentage are then ticks; their
     upper-case labels are the rest of the title, the others (`Gjennomsnitt for kommunen`) a legend, not data."""
@@ -579,7 +594,7 @@ def _ticks_beside_title(table: ParsedTable) -> None:
             table.axis_lines.update(range(row.lines[0], row.lines[1] + 1))
     table.rows.clear()
     table.text_paragraphs = sorted(kept, key=lambda p: p[0][0])
-    table.title = _join_caps([split[0]] + [t for _, t in sorted(pieces)])
+    table.title = _join_caps([split[0]] + [t for _, t in sorted(pieces)], known)
     source = _tick_split(table.source)
     if source and source[0].startswith("Kilde:"):
         table.source = source[0]
@@ -624,12 +639,16 @@ def _single_share(table: ParsedTable, columns: list[str] | None) -> None:
     table.unparsed = max(0, table.unparsed - 1)
 
 
-def _join_caps(lines: list[str]) -> str:
-    """Upper-case title lines: `TILGJENGELIG-` + `HETEN` is one hyphenated word (`Kommune-NM` is not upper)."""
+def _join_caps(lines: list[str], known: Callable[[str], bool] | None) -> str:
+    """Upper-case title lines: `TILGJENGELIG-` + `HETEN` is one word broken over two lines when the report
+    knows it (or when no vocabulary is given); otherwise the hyphen is printed in the word."""
     out = ""
     for line in (x.strip() for x in lines):
-        if out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha():
+        if out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha() \
+                and (known is None or caps_break(out, line, known) or not out[-2:-1].isupper()):
             out = out[:-1] + line
+        elif out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha():
+            out = out + line
         else:
             out = f"{out} {line}".strip()
     return out

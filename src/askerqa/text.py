@@ -11,19 +11,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Words that follow a suspended compound ("bo- og omsorgssenter", "samfunns- og tjeneste...").
 _SUSPENSION_WORDS = {"og", "eller", "til", "som", "and", "or"}
 
 _WORD_RE = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
+_ENDINGS = ("", "e", "en", "er", "et", "ene")  # Norwegian inflection endings of a word the report uses
 
 
-def join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str], known: Callable[[str], bool] | None = None) -> str:
     """Join wrapped lines of one paragraph into one string.
 
     `innbyg-` + `gere` -> `innbyggere`; `Kommune-` + `NM` -> `Kommune-NM`; `2020-` + `2023` -> `2020-2023`;
-    `bo-` + `og omsorgssenter` -> `bo- og omsorgssenter`.
+    `bo-` + `og omsorgssenter` -> `bo- og omsorgssenter`. With `known` (the report's vocabulary), an
+    upper-case word broken with a hyphen is one word when the report knows it: `SYKKEL-` + `VEIER` ->
+    `SYKKELVEIER`, while `KOMMUNE-` + `NM` keeps its hyphen.
     """
     out = ""
     for raw in lines:
@@ -39,11 +43,45 @@ def join_lines(lines: list[str]) -> str:
                 out = out[:-1] + line  # line-break hyphenation: drop the hyphen
             elif first_word in _SUSPENSION_WORDS:
                 out = out + " " + line  # suspended compound keeps hyphen and space
+            elif known is not None and caps_break(out, line, known):
+                out = out[:-1] + line
             else:
                 out = out + line  # real hyphen (Kommune-NM, 2020-2023, E18-...)
         else:
             out = out + " " + line
     return re.sub(r"[ \t]+", " ", out).strip()
+
+
+def caps_break(head: str, tail: str, known: Callable[[str], bool]) -> bool:
+    """Whether `head` ends in an upper-case word broken with a hyphen that `tail` completes (`SYKKEL-` +
+    `VEIER ...`): the case carries no hint (`TILGJENGELIG-` / `HETEN` and `KOMMUNE-` / `NM` look alike), so
+    the joined word must be one the report uses."""
+    left = re.search(r"(?<![A-Za-zÆØÅæøå])([A-ZÆØÅ]+)-$", head)
+    right = re.match(r"[A-ZÆØÅ]+(?![a-zæøå])", tail.strip())
+    return bool(left and right) and known((left.group(1) + right.group(0)).lower())
+
+
+def restore_break_hyphens(lines: list[str], known: Callable[[str], bool]) -> list[Repair]:
+    """Put back a line-break hyphen the extraction lost in an upper-case title, in place.
+
+    `ANDEL AV KOMMUNENS TOTALE DRIFTS` (no trailing space: the line was cut inside a word) + blank +
+    `BUDSJETT 2023 – ...` -> `... DRIFTS-`, when the report uses the joined word (`driftsbudsjett`). A line
+    that ends with a space ends with a whole word, so two real words are never glued."""
+    repairs: list[Repair] = []
+    for i, line in enumerate(lines):
+        if not re.search(r"[A-ZÆØÅ]{2}$", line) or not _is_upper(line):
+            continue
+        nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
+        if nxt.startswith(" ") or not _is_upper(nxt) or not caps_break(line + "-", nxt, known):
+            continue  # a line opening a page segment starts with a space: no continuation
+        repairs.append(Repair(i + 1, line, line + "-"))
+        lines[i] = line + "-"
+    return repairs
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 @dataclass(frozen=True)
@@ -68,6 +106,11 @@ class GlyphRepairer:
 
     def _known(self, word: str) -> int:
         return self.freq.get(word.lower(), 0)
+
+    def knows(self, word: str) -> bool:
+        """Whether the report uses `word`, or it less an inflection ending (`moderate`: `moderat`)."""
+        w = word.lower()
+        return any(self.freq.get(w[: len(w) - len(end)], 0) for end in _ENDINGS if w.endswith(end) and len(w) - len(end) >= 4)
 
     @staticmethod
     def _oe(word: str) -> str:
