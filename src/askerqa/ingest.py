@@ -15,7 +15,17 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal, get_args
 
-from .tables import Line, ParsedTable, has_values, header_columns, parse_table, trailing_cells, values_only
+from .tables import (
+    Line,
+    ParsedTable,
+    has_values,
+    header_columns,
+    left_title,
+    parse_table,
+    recurring_row_labels,
+    trailing_cells,
+    values_only,
+)
 from .text import GlyphRepairer, Repair, join_lines, restore_break_hyphens
 from .types import Block, BlockKind, TableRow
 
@@ -352,6 +362,7 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     report = IngestReport()
     lines, known = _repaired_clean_lines(path, report)
     paras = paragraphs(lines, report=report)
+    row_labels = recurring_row_labels(lines)
     report.segments = max((p.segment for p in paras), default=0)
     chapters, boilerplate = _chapters_and_boilerplate(paras)
     titles = _page_titles(paras)
@@ -410,7 +421,8 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                     title = join_lines([t for _, t in q.lines], known)
                     break
             region = ordered[i:j]
-            if p.role in ("caption", "heading") and title == join_lines([t for _, t in p.lines], known):
+            title_lines = [t for _, t in p.lines]
+            if p.role in ("caption", "heading") and title == join_lines(title_lines, known):
                 region = ordered[i + 1 : j]
                 report.drop(p.lines, "table_title")
                 # a title printed over several caption paragraphs (`ANDELEN ... SOM OPP-` / `LEVER ...`)
@@ -425,7 +437,9 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             for q in region:
                 if q.role == "credit":
                     report.drop(q.lines, "credit")
-            table = parse_table([q.lines for q in region if q.role != "credit"], title, known)
+            table = parse_table([q.lines for q in region if q.role != "credit"], title, known, row_labels)
+            if table.side_by_side:  # two titles beside each other: the left one, or none rather than a mix
+                table.title = left_title(title_lines, known) if title_lines and title == join_lines(title_lines, known) else ""
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
             report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))
             _emit_table(table, p.segment, heading_path(), printed.get(p.segment), blocks, report,

@@ -198,6 +198,7 @@ class ParsedTable:
     split_cell_lines: set[int] = field(default_factory=set)  # `kommer` of a `Tall`/`kommer` cell, moved up
     axis_lines: set[int] = field(default_factory=set)  # a chart's tick values and axis title, not data
     title_lines: set[int] = field(default_factory=set)  # a chart title's words printed beside its ticks
+    side_by_side: bool = False  # two tables printed beside each other (`Kjønn 2023 Alder 2023`): text only
 
 
 def _values_only(text: str) -> bool:
@@ -239,9 +240,11 @@ class _TableParser:
     State: the column headers, label paragraphs waiting for their values, a row whose values wrap onto
     the next line (`partial`) and single values of a column-major table (`pending`)."""
 
-    def __init__(self, title: str, known: Callable[[str], bool] | None) -> None:
+    def __init__(self, title: str, known: Callable[[str], bool] | None, row_labels: frozenset[str]) -> None:
         self.table = ParsedTable(title=title)
         self.known = known  # the report's vocabulary: whether an upper-case hyphen break is one word
+        self.row_labels = row_labels  # labels the report prints as rows again and again (`Gamle Asker`)
+        self.beside_text: set[int] = set()  # lines of rows read at the end of a line of body text
         self.columns: list[str] | None = None
         self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
         self.pending: list[Line] = []  # single values (column-major layout)
@@ -267,6 +270,8 @@ class _TableParser:
                 row.lines = (row.lines[0], row.lines[1] + 1)
         if self.interleaved:
             self.rows_to_text()
+        if self.table.side_by_side:
+            _source_beside_a_row(self.table)
         _ticks_beside_title(self.table, self.known)
         _transposed(self.table, self.columns)
         _single_share(self.table, self.columns)
@@ -278,6 +283,13 @@ class _TableParser:
             self.abandon_partial()
         if text.startswith("Kilde:"):
             self.source_line(ln, text)
+            return
+        if _SIDE_BY_SIDE.fullmatch(text):
+            self.table.side_by_side = True
+        tail_source = _TAIL_SOURCE.search(text)
+        if tail_source:  # `og gebyrer. Kilde: ...`: a text column's sentence ends beside the table's source
+            self.table.text_paragraphs.append([(ln, text[: tail_source.start()])])
+            self.source_line(ln, text[tail_source.start() + 1 :])
             return
         if self.continues_source(para, idx, ln):
             self.source_continuation(ln, text)
@@ -392,6 +404,12 @@ class _TableParser:
         self.flush_labels_as_text()
         if self.add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
             return
+        known = self.known_label_at_end(label, cells)
+        if known and not lab_lines:  # `... to årene. Kommunestyret Gamle Asker 84 % 82 %`: a row beside text
+            self.table.text_paragraphs.append([(ln, label[: -len(known)].rstrip())])
+            self.add_row([(ln, known)], cells, (ln, ln))
+            self.beside_text.add(ln)  # the lines below go on with the text, not with this label
+            return
         if self.columns and len(cells) < len(self.columns) and not _foreign_label(label):
             # `... 11 % Tall kommer` under four years: the rest may follow on the next page segment
             self.partial = (lab_lines + [(ln, label)], list(cells), ln)
@@ -413,6 +431,7 @@ class _TableParser:
         rows = self.table.rows
         continues_row = text[:1].islower() or (idx > 0 and para[idx - 1][0] == rows[-1].lines[1] if rows else False)
         if continues_row and rows and rows[-1].lines[1] >= ln - 1 and not self.label_buf \
+                and rows[-1].lines[0] not in self.beside_text \
                 and not _foreign_label(join_lines([rows[-1].label, text])):
             last = rows[-1]
             last.label = join_lines([last.label, text])
@@ -424,6 +443,16 @@ class _TableParser:
             self.label_buf.append([(ln, text)])
 
     # --- shared steps -------------------------------------------------------------------------------
+
+    def known_label_at_end(self, label: str, cells: list[str]) -> str | None:
+        """The row label that ends a line of body text, when its values fill exactly the columns and the
+        report prints that label as a row again and again (`Gamle Asker`); anything less stays text."""
+        if not self.columns or group_cells(cells, len(self.columns)) is None:
+            return None
+        for known in sorted(self.row_labels, key=len, reverse=True):
+            if label.endswith(" " + known) and not _foreign_label(known):
+                return known
+        return None
 
     def abandon_partial(self) -> None:
         """A row whose values never reached the column count: kept as text."""
@@ -506,12 +535,58 @@ class _TableParser:
         self.col_major_labels = []
 
 
-def parse_table(paragraphs: list[list[Line]], title: str, known: Callable[[str], bool] | None = None) -> ParsedTable:
+def parse_table(paragraphs: list[list[Line]], title: str, known: Callable[[str], bool] | None = None,
+                row_labels: frozenset[str] = frozenset()) -> ParsedTable:
     """Parse one table region (paragraphs of lines) into rows; what does not fit stays text.
 
     `known`: the report's vocabulary, which decides whether an upper-case word broken with a hyphen over
-    two lines is one word (`SYKKEL-` / `VEIER`); without it such a hyphen is kept inside a label."""
-    return _TableParser(title, known).feed(paragraphs)
+    two lines is one word (`SYKKEL-` / `VEIER`); without it such a hyphen is kept inside a label.
+    `row_labels`: labels the report prints as rows many times (see `recurring_row_labels`): only such a
+    label is read as a row at the end of a line of body text."""
+    return _TableParser(title, known, row_labels).feed(paragraphs)
+
+
+def recurring_row_labels(lines: list[str], times: int = 3) -> frozenset[str]:
+    """Short labels printed with values on a line of their own at least `times` times (`Hurum 47 % 69 %`)."""
+    counts: dict[str, int] = {}
+    for text in lines:
+        label, cells = trailing_cells(text.strip())
+        if label and cells and len(label.split()) <= 3 and not label.startswith("Kilde:") \
+                and not all(re.fullmatch(_YEAR, c) for c in cells):
+            counts[label] = counts.get(label, 0) + 1
+    return frozenset(k for k, c in counts.items() if c >= times)
+
+
+_SIDE_BY_SIDE = re.compile(rf"[A-ZÆØÅ]\D*? {_YEAR} [A-ZÆØÅ]\D*? {_YEAR}")
+_TAIL_SOURCE = re.compile(r"(?<=[a-zæøå]{2}\.) Kilde: ")
+
+
+def _source_beside_a_row(table: ParsedTable) -> None:
+    """`Kilde: Asker kommune 40-54 år 2760`: beside two tables the source line also holds a row of the
+    right-hand one, whose label starts with a number; that row stays text."""
+    toks = table.source.split()
+    for k in range(2, len(toks)):
+        label, cells = trailing_cells(" ".join(toks[k:]))
+        if toks[k][:1].isdigit() and label and cells:
+            ln = table.source_lines[0] if table.source_lines else 0
+            table.text_paragraphs.append([(ln, " ".join(toks[k:]))])
+            table.source = " ".join(toks[:k])
+            return
+
+
+def left_title(lines: list[str], known: Callable[[str], bool] | None = None) -> str:
+    """The left one of two titles printed side by side, line by line: each line splits in the middle into
+    halves of equal length that agree in a word at the same place (`ANDELEN ANSATTE ... FORDELT` /
+    `ANTALL ANSATTE ... FORDELT`, `PÅ KJØNN` / `PÅ ALDER`). "" when a line does not split so."""
+    left: list[str] = []
+    for line in lines:
+        words = line.split()
+        half = len(words) // 2
+        if len(words) % 2 or not any(a == b for a, b in zip(words[:half], words[half:], strict=True)):
+            return ""
+        left.append(" ".join(words[:half]))
+    return join_lines(left, known)
+
 
 
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
