@@ -249,7 +249,8 @@ class _TableParser:
         self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
         self.pending: list[Line] = []  # single values (column-major layout)
         self.col_major_labels: list[list[Line]] = []
-        self.partial: tuple[list[Line], list[str], int] | None = None  # label, values so far, first value line
+        # a row whose values wrap onto later lines: label, values so far, first value line, lines as printed
+        self.partial: tuple[list[Line], list[str], int, list[Line]] | None = None
         self.interleaved = False  # a text column runs through the table: its rows cannot be told apart
         self.raw: dict[int, str] = {}
 
@@ -375,15 +376,17 @@ class _TableParser:
         self.resolve_pending()
         if self.partial is not None:
             self.partial[1].extend(cells)
+            self.partial[3].append((ln, text))
             if n is not None and len(self.partial[1]) >= n:
-                lab, vals, first = self.partial
+                lab, vals, first, printed = self.partial
                 self.partial = None
                 if not self.add_row(lab, vals, (first, ln)):
                     self.table.unparsed += 1
-                    self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+                    self.table.text_paragraphs.append(printed)
             return
         if self.label_buf and n is not None and len(cells) < n and len(self.label_buf) == 1:
-            self.partial = (self.label_buf.pop(), list(cells), ln)
+            lab = self.label_buf.pop()
+            self.partial = (lab, list(cells), ln, [*lab, (ln, text)])
             return
         if self.label_buf and self.add_row(self.label_buf[-1], cells, (ln, ln)):
             self.table.text_paragraphs.extend(self.label_buf[:-1])
@@ -412,7 +415,7 @@ class _TableParser:
             return
         if self.columns and len(cells) < len(self.columns) and not _foreign_label(label):
             # `... 11 % Tall kommer` under four years: the rest may follow on the next page segment
-            self.partial = (lab_lines + [(ln, label)], list(cells), ln)
+            self.partial = (lab_lines + [(ln, label)], list(cells), ln, [*lab_lines, (ln, text)])
             return
         self.table.unparsed += 1
         self.table.text_paragraphs.append(lab_lines + [(ln, text)])
@@ -457,10 +460,10 @@ class _TableParser:
     def abandon_partial(self) -> None:
         """A row whose values never reached the column count: kept as text."""
         assert self.partial is not None
-        lab, vals, first = self.partial
+        printed = self.partial[3]
         self.partial = None
         self.table.unparsed += 1
-        self.table.text_paragraphs.append(lab + [(first, " ".join(vals))])
+        self.table.text_paragraphs.append(printed)
 
     def rows_to_text(self) -> None:
         """Every row back to its printed lines, as text."""
