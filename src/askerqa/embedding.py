@@ -18,7 +18,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -282,13 +282,26 @@ def export_onnx(folder: Path, f: E5File) -> dict[str, str]:
             dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
                           "embedding": {0: "batch"}},
         )
-    graph = onnx.load(str(tmp))
+    graph = _fused(tmp, bert.config)
     tmp.unlink()
     for name in (ONNX_FILE, ONNX_DATA):
         (folder / name).unlink(missing_ok=True)
     onnx.save_model(graph, str(folder / ONNX_FILE), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=ONNX_DATA, size_threshold=1024)
     return {name: sha256_of(folder / name) for name in (ONNX_FILE, ONNX_DATA)}
+
+
+def _fused(path: Path, config: Any) -> Any:
+    """The exported graph with ONNX Runtime's BERT fusions (one Attention, SkipLayerNormalization and BiasGelu
+    node per layer instead of dozens of small ones): the same arithmetic in fewer kernel calls, measured
+    7.5 -> 7.1 ms per question on 2 cores, vectors unchanged (cos >= 0.9999 against torch, tests/test_encoder.py)."""
+    from onnxruntime.transformers import optimizer
+    from onnxruntime.transformers.fusion_options import FusionOptions
+
+    fused = optimizer.optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
+                                     hidden_size=int(config.hidden_size), opt_level=0, use_gpu=False,
+                                     optimization_options=FusionOptions("bert"))
+    return fused.model
 
 
 def _torch_modules():  # defined lazily: torch is only imported when building
