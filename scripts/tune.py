@@ -28,7 +28,9 @@ from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, constraint_
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
-GRID = [Hyper(q, c, lw) for lw in (True, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
+GRID = ([Hyper(q, c, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
+        + [Hyper(q, 0.1, True) for q in (0.1, 1.0, 10.0)]  # listwise: lost on every run so far, kept on record
+        + [Hyper(q, 0.1, False, True) for q in (0.01, 0.03, 0.1)])  # pointwise with every product of two signals
 KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain")
 
 
@@ -61,12 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         tables = [cross_validate(engine, questions, analyses, args.k, seed, hyper, labels)[0]["all"] for seed in seeds]
         table = {"all": {m: sum(t[m] for t in tables) / len(tables) for m in KEEP}}
         row = {m: round(table["all"][m], 4) for m in KEEP}
-        tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise, "cv": row,
+        tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
+                      "pairwise": hyper.pairwise, "cv": row,
                       "utility": round(utility(table["all"]), 4)})
-        print(f"{'listwise' if hyper.listwise else 'pointwise'} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
+        kind = "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
+        print(f"{kind} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
     best = max(tried, key=lambda t: t["utility"])
-    hyper = Hyper(best["quote_c"], best["confidence_c"], best["listwise"])
+    hyper = Hyper(best["quote_c"], best["confidence_c"], best["listwise"], best["pairwise"])
     models = fit(engine.report, analyses, golds, hyper, labels)
     fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
                                                                                         strict=True)], engine.passages)

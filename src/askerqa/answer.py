@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .constraints import Constraints, Names, years_in
+from .constraints import Constraints, Names, single_years_in, years_in
 from .lexical import tokenize
 from .query import Query
 from .types import Alternative, Answer, Hit, Passage, Status
@@ -42,9 +42,6 @@ _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av
 # a list of names: `raus, nær, modig og skapende`, `(Sætre, Sydskogen, Torvbråten, Risenga, Hvalstad)`
 _ITEM = r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*){0,2}"
 _ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_ITEM}, ){{3,}}{_ITEM}|(?:→[^→]+){{2,}}")
-# "i perioden 2019 til 2022", "2020-2023", "fra 2020": a year as the end of a span, not that year's figure
-_SPAN = re.compile(r"(?:19[89]\d|20[0-4]\d)\s*(?:-|–|til)\s*(?:19[89]\d|20[0-4]\d)"
-                   r"|\b(?:fra|siden|etter)\s+(?:19[89]\d|20[0-4]\d)")
 _INNER_NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][a-zæøå]+")
 _DATE = re.compile(r"\b\d{1,2}\.\s?(?:\d{1,2}\.|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
                    r"november|desember)")
@@ -93,13 +90,21 @@ class UnitFeatures:
     has_name: bool = False  # a capitalised word inside the sentence: a person, a place, a body
     has_time: bool = False  # a year or a date
     single_years: frozenset[str] = frozenset()  # years that stand alone, not as the end of a span
+    heading: bool = False  # a title in capitals left in the text (`KOMMUNES INNBYGGERPANEL`): no quote
+
+
+def is_heading(text: str) -> bool:
+    """Letters nearly all capitals and no figure: a heading or a chart's title, which answers nothing on its
+    own (on the shared sets no such line was ever a right quote: 0 of 18 candidates)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.9 * len(letters) and not mark_figures(text)[0]
 
 
 def unit_features(text: str, names: Names) -> UnitFeatures:
     return UnitFeatures(frozenset(content_terms(text)), bool(mark_figures(text)[0]), bool(_CAUSE.search(text)),
                         bool(_ENUMERATION.search(text)), years_in(text), names.in_text(text),
                         bool(_ANAPHOR.match(text)), len(text.split()), bool(_INNER_NAME.search(text)),
-                        bool(years_in(text)) or bool(_DATE.search(text)), years_in(_SPAN.sub(" ", text)))
+                        bool(years_in(text)) or bool(_DATE.search(text)), single_years_in(text), is_heading(text))
 
 
 @dataclass(frozen=True)
@@ -202,11 +207,17 @@ class Analysis:
     interpreted: str = ""  # a follow-up's standalone reading ("" when the question stood alone)
 
     def eligible(self) -> np.ndarray:
-        """Candidates that carry the asked years and names (all, when the question asks for none)."""
+        """Candidates that carry the asked years and names (all, when the question asks for none). A year
+        asked on its own (`i 2022`) is carried on its own when any candidate does so: a period that ends in
+        it (`2019 til 2022`) answers another question (on the shared sets the right quote printed a year
+        asked alone on its own in every question: tuned.json "constraints")."""
         f = self.features
         ok = np.ones(len(self.candidates), dtype=bool)
         if self.constraints.years:
             ok &= f[:, CANDIDATE_FEATURES.index("year_hit")] > 0
+            if self.constraints.single_years:
+                alone = ok & (f[:, CANDIDATE_FEATURES.index("year_in_span_only")] == 0)
+                ok = alone if alone.any() else ok
         if self.constraints.names:
             ok &= f[:, CANDIDATE_FEATURES.index("name_hit")] > 0
         return ok
@@ -227,8 +238,10 @@ def _candidates(report: Report, pidx: int):
     for k, row in enumerate(rows):
         _, start, end = report.refs[row]
         unit = report.units[row]
+        if unit.heading:  # a quote must stand alone; the passage itself still ranks
+            continue
         yield int(start), int(end), report.vectors[row], unit, False
-        if k + 1 < len(rows):
+        if k + 1 < len(rows) and not report.units[rows[k + 1]].heading:
             nxt = rows[k + 1]
             end2 = int(report.refs[nxt][2])
             if end2 - start <= MAX_QUOTE:
@@ -295,25 +308,36 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A standardised linear score: ((x - mean) / scale) · coef + intercept (logistic regression's logit)."""
+    """A standardised linear score: ((x' - mean) / scale) · coef + intercept (logistic regression's logit),
+    where x' is x followed by the products x_i·x_j for each pair in `pairs` (none for a plain linear model):
+    pairs let one signal count differently depending on another (a figure matters when a number is asked)."""
 
     names: tuple[str, ...]
     coef: tuple[float, ...]
     intercept: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
+    pairs: tuple[tuple[int, int], ...] = ()
+
+    def expand(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if not self.pairs:
+            return x
+        i, j = np.asarray(self.pairs).T
+        return np.concatenate([x, x[..., i] * x[..., j]], axis=-1)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
-        z = (np.asarray(x, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = (self.expand(x) - np.asarray(self.mean)) / np.asarray(self.scale)
         return z @ np.asarray(self.coef) + self.intercept
 
     def to_dict(self) -> dict:
         return {"names": list(self.names), "coef": list(self.coef), "intercept": self.intercept,
-                "mean": list(self.mean), "scale": list(self.scale)}
+                "mean": list(self.mean), "scale": list(self.scale), "pairs": [list(p) for p in self.pairs]}
 
     @classmethod
     def from_dict(cls, d: dict) -> LinearModel:
-        return cls(tuple(d["names"]), tuple(d["coef"]), float(d["intercept"]), tuple(d["mean"]), tuple(d["scale"]))
+        pairs = tuple((int(i), int(j)) for i, j in d.get("pairs", []))
+        return cls(tuple(d["names"]), tuple(d["coef"]), float(d["intercept"]), tuple(d["mean"]), tuple(d["scale"]), pairs)
 
 
 @dataclass(frozen=True)
@@ -444,7 +468,7 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
         return ""
     # `Andel vekst 2019-2022` is the growth over a span, not the 2022 figure
     cells = [f"{header}: {value}" for header, value in passage.table.cells
-             if header and years & years_in(_SPAN.sub(" ", header))]
+             if header and years & single_years_in(header)]
     return "; ".join(cells)
 
 

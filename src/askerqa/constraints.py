@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from .text import fold
 
 YEAR = re.compile(r"(?<![\d,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
+# "i perioden 2019 til 2022", "2020-2023", "fra 2020", "since 2019": a year as the end of a span, not that
+# year's own figure
+SPAN = re.compile(r"(?:19[89]\d|20[0-4]\d)\s*(?:-|–|til|to)\s*(?:19[89]\d|20[0-4]\d)"
+                  r"|\b(?:fra|siden|etter|from|since|after)\s+(?:19[89]\d|20[0-4]\d)", re.I)
 # a word starts after a non-word character, so `5G-dekningen` is not the word `G-dekningen`
 _WORD = re.compile(r"(?<![\w])[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
 # The report is about Asker kommune: naming it constrains nothing.
@@ -24,6 +28,11 @@ _DEFAULT_NAMES = {"asker", "askers"}
 def years_in(text: str) -> frozenset[str]:
     """Four-digit years 1980–2049 printed in a text (`2020-2023` gives both ends)."""
     return frozenset(YEAR.findall(text))
+
+
+def single_years_in(text: str) -> frozenset[str]:
+    """The years a text prints on their own, not as the end of a span (`i 2022`, not `2019 til 2022`)."""
+    return years_in(SPAN.sub(" ", text))
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class Names:
 class Constraints:
     years: frozenset[str]
     names: frozenset[str]
+    # years the question asks on their own (`i 2022`): that year's figure, not a period ending in it
+    single_years: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.years or self.names)
@@ -85,4 +96,5 @@ def constraints_of(question: str, names: Names, english: bool = False) -> Constr
     """Years and names the question asks for. An English question's capitalised words are often English
     words (`Norway`), not names the report lacks, so only the report's own names constrain it."""
     unknown = frozenset() if english else names.unknown_in_question(question)
-    return Constraints(years_in(question), names.in_question(question, english) | unknown)
+    years = years_in(question)
+    return Constraints(years, names.in_question(question, english) | unknown, single_years_in(question) & years)

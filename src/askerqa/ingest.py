@@ -466,15 +466,15 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
             i += 1
             continue
         if p.role == "quote":
-            lines = list(p.lines)
+            quoted = list(p.lines)
             j = i + 1
-            while "»" not in join_lines([t for _, t in lines]) and j < len(ordered) and ordered[j].role == "text":
-                lines += ordered[j].lines
+            while "»" not in join_lines([t for _, t in quoted]) and j < len(ordered) and ordered[j].role == "text":
+                quoted += ordered[j].lines
                 j += 1
             if j < len(ordered) and ordered[j].role == "quote_ref":
-                lines += ordered[j].lines
+                quoted += ordered[j].lines
                 j += 1
-            emit("quote", join_lines([t for _, t in lines]), (lines[0][0], lines[-1][0]), p.segment)
+            emit("quote", join_lines([t for _, t in quoted]), (quoted[0][0], quoted[-1][0]), p.segment)
             i = j
             continue
         if p.role == "bullet":

@@ -38,6 +38,7 @@ from .text import satisfies
 WRONG_COST = 6.0  # a confident wrong figure is the worst outcome, far worse than "not found"
 UNCERTAIN_RIGHT = 0.25  # the right quote among the possible answers shown: of some use, after reading
 UNCERTAIN_WRONG = 0.5  # possible answers shown, none right: the reader's time lost, and doubt sown
+CROSS_FIT = 5  # inner folds that score the confidence model's questions (see fit)
 
 
 @dataclass(frozen=True)
@@ -54,20 +55,28 @@ def candidate_labels(report: Report, a: Analysis, gold: Gold) -> np.ndarray:
                     dtype=bool)
 
 
-def _fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float) -> LinearModel:
+def all_pairs(n: int) -> tuple[tuple[int, int], ...]:
+    """Every pair of distinct features (the interaction terms of a pairwise model)."""
+    return tuple((i, j) for i in range(n) for j in range(i + 1, n))
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float,
+                  pairs: tuple[tuple[int, int], ...] = ()) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
 
+    x = LinearModel(names, (), 0.0, (), (), pairs).expand(x)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
     if y.all() or not y.any():  # one class only: a flat model (cannot separate anything)
-        return LinearModel(names, tuple(0.0 for _ in names), 5.0 if y.all() else -5.0, tuple(mean), tuple(scale))
+        return LinearModel(names, tuple(0.0 for _ in mean), 5.0 if y.all() else -5.0, tuple(mean), tuple(scale), pairs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         clf = LogisticRegression(C=c, max_iter=2000)
         clf.fit(z, y)
-    return LinearModel(names, tuple(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]), tuple(mean), tuple(scale))
+    return LinearModel(names, tuple(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]), tuple(mean), tuple(scale),
+                       pairs)
 
 
 def _fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], names: tuple[str, ...], c: float) -> LinearModel:
@@ -104,6 +113,7 @@ class Hyper:
     quote_c: float = 1.0
     confidence_c: float = 1.0
     listwise: bool = True  # conditional logit over each question's candidates, else pointwise logistic
+    pairwise: bool = False  # pointwise only: the quote model also weighs every product of two signals
 
     @classmethod
     def tuned(cls) -> Hyper:
@@ -113,24 +123,41 @@ class Hyper:
         from .answer import TUNED_PATH
 
         chosen = json.loads(TUNED_PATH.read_text(encoding="utf-8"))["chosen"]
-        return cls(float(chosen["quote_c"]), float(chosen["confidence_c"]), bool(chosen["listwise"]))
+        return cls(float(chosen["quote_c"]), float(chosen["confidence_c"]), bool(chosen["listwise"]),
+                   bool(chosen.get("pairwise", False)))
 
 
-def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hyper = Hyper(),
-        labels: list[np.ndarray] | None = None) -> Models:
-    labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
+def fit_quote(analyses: list[Analysis], golds: list[Gold], labels: list[np.ndarray], hyper: Hyper) -> LinearModel:
+    """The quote model, on every candidate of the answerable questions."""
     xs = [a.features for a, g in zip(analyses, golds, strict=True) if g.answerable and len(a.candidates)]
     ys = [lab for a, g, lab in zip(analyses, golds, labels, strict=True) if g.answerable and len(a.candidates)]
     if hyper.listwise:
-        quote = _fit_listwise(list(zip(xs, ys, strict=True)), CANDIDATE_FEATURES, hyper.quote_c)
-    else:
-        quote = _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c)
+        return _fit_listwise(list(zip(xs, ys, strict=True)), CANDIDATE_FEATURES, hyper.quote_c)
+    pairs = all_pairs(len(CANDIDATE_FEATURES)) if hyper.pairwise else ()
+    return _fit_logistic(np.vstack(xs), np.concatenate(ys), CANDIDATE_FEATURES, hyper.quote_c, pairs)
+
+
+def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hyper = Hyper(),
+        labels: list[np.ndarray] | None = None, inner_k: int = CROSS_FIT) -> Models:
+    labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
+    quote = fit_quote(analyses, golds, labels, hyper)
+    # The confidence model must see quote scores as they come out on questions the quote model has not
+    # seen: scored in-sample, a flexible quote model looks surer than it is, and the thresholds then show
+    # wrong quotes as found. So each question is scored by a quote model fitted without its inner fold
+    # (cross-fitting); the shipped quote model is the one fitted on all.
+    scorer: list[LinearModel] = [quote] * len(analyses)
+    if inner_k > 1 and len(analyses) >= 2 * inner_k:
+        for part in folds(len(analyses), inner_k, seed=0):
+            rest = np.setdiff1d(np.arange(len(analyses)), part)
+            held = fit_quote([analyses[i] for i in rest], [golds[i] for i in rest], [labels[i] for i in rest], hyper)
+            for i in part:
+                scorer[i] = held
 
     # the confidence model learns on the questions whose answer it decides: those where some candidate
     # carries the asked year and name (the others are "not found" whatever their confidence)
     qx, right, alt_right = [], [], []
-    for a, lab in zip(analyses, labels, strict=True):
-        raw = quote.logit(a.features) if a.candidates else np.empty(0)
+    for a, lab, model in zip(analyses, labels, scorer, strict=True):
+        raw = model.logit(a.features) if a.candidates else np.empty(0)
         scores, satisfied = a.constrained(raw)
         if not satisfied:
             continue
@@ -190,7 +217,9 @@ def cross_validated_answers(report: Report, analyses: list[Analysis], golds: lis
 def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[np.ndarray]) -> dict[str, int]:
     """How often a right quote carries the asked year / name: the evidence for making them hard constraints."""
     year_hit, name_hit = CANDIDATE_FEATURES.index("year_hit"), CANDIDATE_FEATURES.index("name_hit")
-    counts = {"year_asked": 0, "year_carried": 0, "name_asked": 0, "name_carried": 0}
+    span_only = CANDIDATE_FEATURES.index("year_in_span_only")
+    counts = {"year_asked": 0, "year_carried": 0, "year_alone_asked": 0, "year_alone_carried": 0,
+              "name_asked": 0, "name_carried": 0}
     for a, g, lab in zip(analyses, golds, labels, strict=True):
         if not g.answerable or not lab.any():
             continue
@@ -198,6 +227,9 @@ def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[
         if a.constraints.years:
             counts["year_asked"] += 1
             counts["year_carried"] += int((right[:, year_hit] > 0).any())
+        if a.constraints.single_years:
+            counts["year_alone_asked"] += 1
+            counts["year_alone_carried"] += int(((right[:, year_hit] > 0) & (right[:, span_only] == 0)).any())
         if a.constraints.names:
             counts["name_asked"] += 1
             counts["name_carried"] += int((right[:, name_hit] > 0).any())

@@ -58,7 +58,9 @@ def caps_break(head: str, tail: str, known: Callable[[str], bool]) -> bool:
     the joined word must be one the report uses."""
     left = re.search(r"(?<![A-Za-zÆØÅæøå])([A-ZÆØÅ]+)-$", head)
     right = re.match(r"[A-ZÆØÅ]+(?![a-zæøå])", tail.strip())
-    return bool(left and right) and known((left.group(1) + right.group(0)).lower())
+    if left is None or right is None:
+        return False
+    return known((left.group(1) + right.group(0)).lower())
 
 
 def restore_break_hyphens(lines: list[str], known: Callable[[str], bool]) -> list[Repair]:
