@@ -5,6 +5,7 @@
     python scripts/load_test.py --target chat --users 50 --questions 10
     python scripts/load_test.py --target api --users 200 --questions 1 --rate-limit on   # a burst: 200/429/503 only
     python scripts/load_test.py --url http://127.0.0.1:7860 --pid 1234                  # an app already running
+    python scripts/load_test.py --target api --users 10 --soak 600                      # 10 minutes, RSS sampled
 
 It starts the app itself (output to a log file, rate limit off unless --rate-limit on, since every
 simulated user comes from the same address), sends the questions with asyncio + httpx (the chat through
@@ -62,14 +63,22 @@ def start_app(port: int, log_path: Path, rate_limit: bool) -> subprocess.Popen:
     raise SystemExit("the app did not start within 240 s")
 
 
-def peak_rss_mb(pid: int) -> float | None:
+def _status_mb(pid: int, field: str) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    return _status_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: int) -> float | None:
+    return _status_mb(pid, "VmRSS")
 
 
 async def ask_api(client: httpx.AsyncClient, question: str) -> int:
@@ -116,9 +125,13 @@ async def ask_chat(client: httpx.AsyncClient, question: str, fn_index: int, user
     return 599  # the stream ended without a result
 
 
-async def run(url: str, target: str, users: int, per_user: int, questions: list[str], deadline_s: float) -> dict:
+async def run(url: str, target: str, users: int, per_user: int, questions: list[str], deadline_s: float,
+              soak_s: float = 0.0, pid: int | None = None) -> dict:
+    """`per_user` questions each, or with `soak_s` as many as each user gets through in that time (the app's
+    RSS sampled every 10 s)."""
     latencies: list[float] = []
     codes: Counter[int | str] = Counter()
+    samples: list[tuple[float, float]] = []
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         fn_index = await chat_fn_index(client) if target == "chat" else 0
@@ -127,8 +140,12 @@ async def run(url: str, target: str, users: int, per_user: int, questions: list[
         async def user(n: int) -> None:
             tab = ChatUser()
             await gate.wait()
-            for i in range(per_user):
+            i = 0
+            while (time.perf_counter() - t0 < soak_s) if soak_s else i < per_user:
                 q = questions[(n * per_user + i) % len(questions)]
+                i += 1
+                if soak_s and i % 20 == 0:
+                    tab = ChatUser()  # a new tab now and then: sessions come and go in a long run
                 t = time.perf_counter()
                 try:
                     code = await (ask_chat(client, q, fn_index, tab) if target == "chat" else ask_api(client, q))
@@ -138,15 +155,34 @@ async def run(url: str, target: str, users: int, per_user: int, questions: list[
                 if code == 200:
                     latencies.append((time.perf_counter() - t) * 1000)
 
+        async def sample() -> None:
+            while pid is not None:
+                mb = rss_mb(pid)
+                if mb is not None:
+                    samples.append((round(time.perf_counter() - t0, 1), round(mb, 1)))
+                await asyncio.sleep(10)
+
         tasks = [asyncio.create_task(user(n)) for n in range(users)]
         t0 = time.perf_counter()
+        sampler = asyncio.create_task(sample()) if soak_s else None
         gate.set()
         done, pending = await asyncio.wait(tasks, timeout=deadline_s)
+        if sampler is not None:
+            sampler.cancel()
+            mb = rss_mb(pid) if pid is not None else None
+            if mb is not None:
+                samples.append((round(time.perf_counter() - t0, 1), round(mb, 1)))
         for task in pending:
             task.cancel()
         wall = time.perf_counter() - t0
     lat = sorted(latencies)
-    return {
+    soak = {}
+    if samples:
+        # growth after the first minute: the start-up allocations (caches, first sessions) are not a leak
+        settled = [mb for t, mb in samples if t >= 60] or [mb for _, mb in samples]
+        soak = {"rss_samples_mb": samples, "rss_first_mb": samples[0][1], "rss_last_mb": samples[-1][1],
+                "rss_growth_after_60s_mb": round(settled[-1] - settled[0], 1)}
+    return {**soak,
         "target": target, "users": users, "questions_per_user": per_user, "sent": sum(codes.values()),
         "unfinished_users": len(pending), "status": dict(codes), "wall_s": round(wall, 1),
         "throughput_per_s": round(len(lat) / wall, 1) if wall else None,
@@ -165,9 +201,14 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=10, help="questions per user")
     parser.add_argument("--rate-limit", choices=["on", "off"], default="off", help="the app's per-client rate limit")
     parser.add_argument("--deadline", type=float, default=600, help="seconds before unfinished users are stopped")
+    parser.add_argument("--soak", type=float, default=0, metavar="SECONDS",
+                        help="ask continuously for this long instead of --questions each, sampling the app's RSS")
     args = parser.parse_args()
     if not (0 < args.users <= 1000 and 0 < args.questions <= 1000):
         raise SystemExit("load_test: --users and --questions must be between 1 and 1000")
+    if not 0 <= args.soak <= 3600:
+        raise SystemExit("load_test: --soak must be between 0 and 3600 seconds")
+    deadline = max(args.deadline, args.soak + 60) if args.soak else args.deadline
 
     proc, log_path, url, pid = None, None, args.url, args.pid
     if url is None:
@@ -179,7 +220,7 @@ def main() -> int:
         raise SystemExit("load_test: loopback only")
     dev = [json.loads(x)["question"] for x in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
     try:
-        result = asyncio.run(run(url, args.target, args.users, args.questions, dev, args.deadline))
+        result = asyncio.run(run(url, args.target, args.users, args.questions, dev, deadline, args.soak, pid))
     finally:
         result_rss = peak_rss_mb(pid) if pid else None
         if proc is not None:

@@ -152,6 +152,20 @@ def test_eval_json_counts_the_dev_set_and_keeps_its_recall(cli_real, dev_questio
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
 
 
+def test_eval_cv_reports_held_out_figures_per_seed_and_their_mean(cli_real, dev_questions):
+    code, out, err = cli_real("eval", "--json", "--cv", "3", "--repeats", "2")
+    assert code == 0, err
+    got = json.loads(out)
+    cv, seeds = got["cv3"]["all"], got["cv_all_per_seed"]
+    assert len(seeds) == 2 and got["fit"]["all"]["n"] == len(dev_questions)
+    for m in ("R@1", "Answer", "FoundWrong", "HiddenRight"):
+        assert cv[m] == pytest.approx(sum(s[m] for s in seeds) / 2)  # the mean over the repeated folds
+    # held out, the models answer worse than fitted on these questions, but not by a collapse
+    assert 0.5 <= cv["Answer"] <= got["fit"]["all"]["Answer"] + 0.05
+    code, _, err = cli_real("eval", "--cv", "3", "--repeats", "0")
+    assert code == 2 and "--repeats" in err and "Traceback" not in err
+
+
 @pytest.mark.slow
 def test_the_installed_askerqa_command_answers_and_refuses():
     """The one run of the real entry point: a fresh process, its thread settings, stdout and exit codes."""

@@ -219,7 +219,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .errors import AskerQAError
-    from .evaluate import analyse_all, cross_validate, format_table, load_questions, plot, run, summarise
+    from .evaluate import analyse_all, cross_validate, format_table, load_questions, mean_tables, plot, run, summarise
     from .search import Engine
 
     paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]
@@ -228,6 +228,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise AskerQAError(f"Fant ikke spørsmålsfilen {path}.")
     if args.cv is not None and not 2 <= args.cv <= 20:
         raise AskerQAError("--cv må være et heltall fra 2 til 20.")
+    if not 1 <= args.repeats <= 10:
+        raise AskerQAError("--repeats må være et heltall fra 1 til 10.")
     questions = [q for path in paths for q in load_questions(path)]
     if len({q.id for q in questions}) != len(questions):
         raise AskerQAError("To spørsmål i filene har samme id; hver id må være unik.")
@@ -236,16 +238,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     results = run(engine, questions, analyses)
     table = summarise(results, engine.passages)
     names = ", ".join(str(p) for p in paths)
-    cv_table = None
+    cv_table, per_seed = None, []
     if args.cv:
-        cv_table, cv_results = cross_validate(engine, questions, analyses, k=args.cv, seed=0)
+        # repeated K-fold (seeds 0 … repeats-1), as scripts/tune.py measures: one split of ~40 questions a fold
+        # moves the figures by a question or two by luck alone
+        runs = [cross_validate(engine, questions, analyses, k=args.cv, seed=seed) for seed in range(args.repeats)]
+        per_seed = [t for t, _ in runs]
+        cv_table, cv_results = mean_tables(per_seed), runs[0][1]
     if args.json:
-        print(json.dumps({"fit": table, f"cv{args.cv}": cv_table} if cv_table else table, indent=2))
+        out = {"fit": table, f"cv{args.cv}": cv_table, "cv_all_per_seed": [t["all"] for t in per_seed]}
+        print(json.dumps(out if cv_table else table, indent=2))
     else:
         print(f"askerqa eval: {names} ({len(questions)} spørsmål)")
         if cv_table:
-            print(f"\nKryssvalidert ({args.cv} fold etter spørsmål, frø 0; snitt over fold der modellene ikke så spørsmålene):")
+            seeds = "frø 0" if args.repeats == 1 else f"frø 0–{args.repeats - 1}, snitt"
+            print(f"\nKryssvalidert ({args.cv} fold etter spørsmål, {seeds}; snitt over fold der modellene ikke så "
+                  "spørsmålene):")
             print(format_table(cv_table))
+            if args.repeats > 1:
+                keep = ("R@1", "Answer", "FoundWrong", "HiddenRight")
+                print("Per frø (alle): " + "; ".join(
+                    f"{i}: " + " ".join(f"{m} {t['all'][m]:.3f}" for m in keep) for i, t in enumerate(per_seed)))
             print("\nTilpasset (modellene i askerqa/data/tuned.json, tilpasset blant annet disse spørsmålene):")
         print(format_table(table))
     if args.misses:
@@ -331,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--cv", type=int, metavar="K", help="mål også med K-fold kryssvalidering (modellene tilpasses "
                    "på de andre foldene)")
+    p.add_argument("--repeats", type=int, default=3, metavar="N", help="med --cv: gjenta med frø 0 … N-1 og vis "
+                   "snittet (standard 3, som scripts/tune.py)")
     p.add_argument("--plot", metavar="PNG", help="lagre et stolpediagram per spørsmålstype")
     p.add_argument("--misses", action="store_true", help="vis spørsmålene som bommer")
     p.set_defaults(func=cmd_eval)
