@@ -24,6 +24,8 @@ TEXTS = [
     "Sykefraværet var 9,3 prosent i 2022.",
     "Kommunen har seks bibliotek. Biblioteket på Sætre er nytt.",
     "I Bærum var turnoveren 18,0 prosent.",
+    "I perioden 2019 til 2022 var sykefraværet i snitt 8,0 prosent.",
+    "SYKEFRAVÆR OG TURNOVER I KOMMUNEN.",
 ]
 
 
@@ -71,6 +73,18 @@ def test_the_quote_carries_the_asked_year_when_one_does(report):
     assert "2022" in answer.text and "9,3 prosent" in answer.figures
     answer = _ask(report, "Hvor høyt var sykefraværet i 2021?", _models(bias=5.0))
     assert "2021" in answer.text and "8,4 prosent" in answer.figures
+
+
+def test_a_year_asked_alone_is_not_answered_with_a_period_ending_in_it(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i snitt i 2022?", _models(bias=5.0))
+    assert "9,3 prosent" in answer.figures and "perioden" not in answer.text
+    answer = _ask(report, "Hvor høyt var sykefraværet i snitt i perioden 2019-2022?", _models(bias=5.0))
+    assert "8,0 prosent" in answer.figures  # asked for the period, the period's figure
+
+
+def test_a_heading_alone_is_never_the_quote(report):
+    answer = _ask(report, "Sykefravær og turnover i kommunen", _models(bias=5.0))
+    assert answer.text and answer.text != "SYKEFRAVÆR OG TURNOVER I KOMMUNEN."
 
 
 def test_a_year_the_report_lacks_is_not_answered_with_another_year(report):
