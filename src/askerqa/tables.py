@@ -311,8 +311,7 @@ class _TableParser:
             self.header_line(ln, head)
             return
         leading = self.known_label_at_start(text)
-        if leading is not None:
-            self.row_before_text(ln, *leading)
+        if leading is not None and self.row_before_text(ln, *leading):
             return
         label, cells = trailing_cells(text)
         if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
@@ -431,13 +430,15 @@ class _TableParser:
         self.table.unparsed += 1
         self.table.text_paragraphs.append(lab_lines + [(ln, text)])
 
-    def row_before_text(self, ln: int, label: str, cells: list[str], text: str) -> None:
+    def row_before_text(self, ln: int, label: str, cells: list[str], text: str) -> bool:
         """`Hurum 30 % 31 % Nøkkeltallene viser ...`: a row printed at the start of a line of body text."""
         self.resolve_pending()
         self.flush_labels_as_text()
-        self.add_row([(ln, label)], cells, (ln, ln))
+        if not self.add_row([(ln, label)], cells, (ln, ln)):
+            return False
         self.beside_text.add(ln)
         self.label_buf.append([(ln, text)])  # the text goes on below
+        return True
 
     def statement_line(self, ln: int, text: str) -> None:
         """A goal statement (one or two lines ending in a full stop), not a label."""
