@@ -152,6 +152,18 @@ def test_short_bullets_form_one_list_with_their_lead_in(passages):
     assert any(p.kind == "bullet" and p.text.startswith("Heltidsutvalget ble opprettet") for p in passages)
 
 
+def test_body_text_printed_through_a_table_reads_on(passages):
+    """The text column beside the pressure-at-school table: its sentences whole, without the table's cells."""
+    for sentence in ("Satsningen på videreutdanning av lærere, og arbeidet med rekruttering av lærere med rett "
+                     "kompetanse, er faktorer som kan ha bidratt til den positive utviklingen.",
+                     "Nasjonalt var det i 2022 en stor økning i elever som rapporterte å bli mobbet.",
+                     "Kommunens ambisjon er at ingen barn og unge skal oppleve mobbing, og innsatsen for et godt og "
+                     "trygt læringsmiljø må derfor videreføres."):
+        assert any(sentence in p.text for p in passages if p.kind == "prose"), sentence
+    assert not any("Kilde: Ungdata" in p.text or "31 %" in p.text for p in passages
+                   if p.kind == "prose" and "Kommunens ambisjon" in p.text)
+
+
 def test_kinds(passages):
     kinds = {p.kind for p in passages}
     assert {"prose", "bullet", "list", "table_row", "quote"} <= kinds

@@ -175,9 +175,52 @@ def test_label_holding_another_tables_cells_is_no_row():
     assert t.rows == [] and t.text_paragraphs
 
 
-def test_a_column_header_line_with_body_text_keeps_the_table_as_text():
+def test_beside_a_text_column_only_a_recurring_label_is_a_row():
     t = parse_table(_paras(["bidratt til utviklingen. Kommune 2019 2022"], ["Hurum 30 % 31 %"]), "T")
     assert t.rows == [] and [ln for p in t.text_paragraphs for ln, _ in p] == [3]
+    assert [x for _, x in t.text_column] == ["bidratt til utviklingen."]  # the header's sentence is kept
+
+
+def test_a_text_column_through_a_table_reads_on_and_rows_beside_it_are_rows():
+    labels = frozenset({"Hurum", "Røyken", "Gamle Asker", "Sammenslått"})
+    t = parse_table(_paras(["med rett kompetanse, kan ha", "bidratt til utviklingen. Kommune 2019 2022"],
+                           ["Hurum 30 % 31 % Nøkkeltallene viser en økning",
+                            "på skolen. Nasjonalt var det i Røyken 27 % 38 %", "2022 en stor økning i 12 %"],
+                           ["Gamle Asker 32 % 39 %", "mobbet. Sammenlignet med Kommu- Sammenslått 31 % 38 %"]),
+                    "T", row_labels=labels)
+    assert _rows(t) == {"Hurum": [("2019", "30 %"), ("2022", "31 %")], "Røyken": [("2019", "27 %"), ("2022", "38 %")],
+                        "Gamle Asker": [("2019", "32 %"), ("2022", "39 %")],
+                        "Sammenslått": [("2019", "31 %"), ("2022", "38 %")]}
+    assert [x for _, x in t.text_column] == [
+        "med rett kompetanse, kan ha", "bidratt til utviklingen.", "Nøkkeltallene viser en økning",
+        "på skolen. Nasjonalt var det i", "mobbet. Sammenlignet med Kommu-"]
+    # a line of the text that ends in numbers is no row and no part of the column: kept as printed
+    assert t.text_paragraphs == [[(6, "2022 en stor økning i 12 %")]]
+
+
+def test_a_row_at_the_start_of_a_line_needs_its_values_to_fill_the_columns():
+    labels = frozenset({"Hurum"})
+    t = parse_table(_paras(["2019 2022"], ["Hurum 30 % Nøkkeltallene viser"]), "T", row_labels=labels)
+    assert t.rows == []
+    t = parse_table(_paras(["2019 2022"], ["Hurum 30 % 31 % Røyken 27 % 38 %"]), "T", row_labels=labels)
+    assert "Hurum" not in _rows(t)  # two rows side by side: not a row before text
+
+
+def test_a_title_beside_a_text_column_is_split_from_it():
+    from askerqa.ingest import paragraphs
+    paras = paragraphs(["ANDELEN ELEVER SOM OPP-", "lærere, og arbeidet med", "", "LEVER PRESS", "med rett kompetanse",
+                        "", "TITTEL", "(2021)"])
+    assert [(p.role, [t for _, t in p.lines]) for p in paras] == [
+        ("caption", ["ANDELEN ELEVER SOM OPP-"]), ("text", ["lærere, og arbeidet med"]),
+        ("caption", ["LEVER PRESS"]), ("text", ["med rett kompetanse"]), ("caption", ["TITTEL", "(2021)"])]
+
+
+def test_a_table_printed_through_body_text_has_its_title_rows_and_source(report):
+    table = _by_title(report, "ANDELEN UNGDOMSSKOLEELEVER SOM OPPLEVER PRESS OM Å GJØRE DET BRA PÅ SKOLEN")
+    assert _rows(table) == {"Hurum": [("2019", "30 %"), ("2022", "31 %")], "Røyken": [("2019", "27 %"), ("2022", "38 %")],
+                            "Gamle Asker": [("2019", "32 %"), ("2022", "39 %")],
+                            "Sammenslått": [("2019", "31 %"), ("2022", "38 %")]}
+    assert table.source == "Kilde: Ungdata"
 
 
 def test_column_header_in_pieces_with_thousands_groups():

@@ -161,9 +161,22 @@ def paragraphs(lines: list[str], start: int = 1, report: IngestReport | None = N
             close()
         current.append((ln, text))
     close()
+    paras = [piece for p in paras for piece in _title_beside_text(p)]
     for p in paras:
         p.role = classify(p)
     return paras
+
+
+def _title_beside_text(p: Para) -> list[Para]:
+    """A paragraph whose first lines are upper case and whose next line is lower-case body text (`ANDELEN
+    UNGDOMSSKOLEELEVER SOM OPP-` / `lærere, og arbeidet ...`): a chart title printed beside a text column,
+    with no blank line between. Split into the title and the text."""
+    k = 0
+    while k < len(p.lines) and _is_caption(p.lines[k][1]):
+        k += 1
+    if 0 < k < len(p.lines) and re.match(r"[a-zæøå]", p.lines[k][1]):
+        return [Para(p.lines[:k], p.segment), Para(p.lines[k:], p.segment)]
+    return [p]
 
 
 def _key(text: str) -> str:
@@ -433,7 +446,18 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                     title = join_lines([title, *(t for _, t in region[0].lines)], known)
                     report.drop(region[0].lines, "table_title")
                     region = region[1:]
-            i = j
+                # a title broken mid-word (`... SOM OPP-`) goes on in the next caption, past a paragraph of
+                # the text column printed between them (`lærere, og arbeidet ...`), which stays text
+                if re.search(r"[A-ZÆØÅ]-$", title) and len(region) >= 2 and region[0].role == "text" \
+                        and region[1].role == "caption" and region[1].segment == p.segment \
+                        and not _starts_table_body(region[0]) and not _starts_table_body(region[1]):
+                    title = join_lines([title, *(t for _, t in region[1].lines)], known)
+                    report.drop(region[1].lines, "table_title")
+                    region = [region[0], *region[2:]]
+            beside = _source_beside_text(ordered, j, p.segment)
+            if beside is not None:
+                region = [*region, beside]
+            start, i = i, j
             for q in region:
                 if q.role == "credit":
                     report.drop(q.lines, "credit")
@@ -442,8 +466,21 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                 table.title = left_title(title_lines, known) if title_lines and title == join_lines(title_lines, known) else ""
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
             report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))
+            column = list(table.text_column)
+            before = ordered[start - 1] if start > 0 else None
+            if column and before is not None and before.role == "text" and before.segment == p.segment \
+                    and blocks and blocks[-1].kind == "prose" and blocks[-1].lines == before.span \
+                    and _reads_on(before.lines, column):
+                blocks.pop()  # the text column began above the table: one paragraph with it
+                column = before.lines + column
             _emit_table(table, p.segment, heading_path(), printed.get(p.segment), blocks, report,
                         [ln for q in region if q.role != "credit" for ln in q.lines])
+            after = ordered[j] if j < len(ordered) else None
+            if column and after is not None and after.role == "text" and after.segment == p.segment \
+                    and _reads_on(column, after.lines):
+                after.lines[:0] = column  # ... and goes on below it: read with the text that follows
+            elif column:
+                emit("prose", join_lines([t for _, t in column]), (column[0][0], column[-1][0]), p.segment)
             continue
         if p.role == "heading" and _closes_page(ordered, i):
             emit("prose", p.text, p.span, p.segment)
@@ -492,6 +529,28 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
     return blocks, report
 
 
+def _reads_on(lines: list[Line], nxt: list[Line]) -> bool:
+    """Whether text goes on from `lines` into `nxt`: no sentence end, and a lower-case word next."""
+    return not lines[-1][1].rstrip().endswith((".", "!", "?", ":")) and re.match(r"[a-zæøå]", nxt[0][1].strip()) is not None
+
+
+_SOURCE_AT_END = re.compile(r"^(?P<text>.*[a-zæøå,]) (?P<source>Kilde: [A-ZÆØÅ][^.]*)$")
+
+
+def _source_beside_text(paras: list[Para], j: int, segment: int) -> Para | None:
+    """`nens ambisjon er at ingen barn og unge skal Kilde: Ungdata`: the table's source printed at the end
+    of the first line of the body text right after it. The source is cut off that line, in place (the text
+    stays its paragraph), and returned as a paragraph of its own for the table."""
+    if j >= len(paras) or paras[j].role != "text" or paras[j].segment != segment:
+        return None
+    ln, first = paras[j].lines[0]
+    m = _SOURCE_AT_END.match(first.strip())
+    if m is None:
+        return None
+    paras[j].lines[0] = (ln, m.group("text"))
+    return Para([(ln, m.group("source"))], segment, "source")
+
+
 def _starts_table_body(p: Para) -> bool:
     return any(header_columns(t) is not None or trailing_cells(t)[1] for _, t in p.lines)
 
@@ -538,6 +597,7 @@ def _drop_table_leftovers(table: ParsedTable, blocks: list[Block], report: Inges
     for b in blocks:
         if b.kind in ("table_row", "table_text", "source") and region and b.lines[0] >= region[0][0]:
             covered.update(range(b.lines[0], b.lines[1] + 1))
+    covered.update(ln for ln, _ in table.text_column)  # prose: ingest emits it with the text around
     for ln, text in region:
         if ln in covered:
             continue

@@ -198,6 +198,7 @@ class ParsedTable:
     split_cell_lines: set[int] = field(default_factory=set)  # `kommer` of a `Tall`/`kommer` cell, moved up
     axis_lines: set[int] = field(default_factory=set)  # a chart's tick values and axis title, not data
     title_lines: set[int] = field(default_factory=set)  # a chart title's words printed beside its ticks
+    text_column: list[Line] = field(default_factory=list)  # body text printed through the table, in order
     side_by_side: bool = False  # two tables printed beside each other (`Kjønn 2023 Alder 2023`): text only
 
 
@@ -251,8 +252,8 @@ class _TableParser:
         self.col_major_labels: list[list[Line]] = []
         # a row whose values wrap onto later lines: label, values so far, first value line, lines as printed
         self.partial: tuple[list[Line], list[str], int, list[Line]] | None = None
-        self.interleaved = False  # a text column runs through the table: its rows cannot be told apart
-        self.raw: dict[int, str] = {}
+        # a text column runs through the table: only rows with a recurring label are read, the rest is its text
+        self.interleaved = False
 
     # --- driving ----------------------------------------------------------------------------------
 
@@ -260,7 +261,6 @@ class _TableParser:
         for para in paragraphs:
             para = _fix_tall_kommer(para, self.table.split_cell_lines)
             for idx, (ln, text) in enumerate(para):
-                self.raw[ln] = text
                 text = text.strip()
                 if text:
                     self.line(para, idx, ln, text)
@@ -270,7 +270,7 @@ class _TableParser:
             while row.lines[1] + 1 in self.table.split_cell_lines:
                 row.lines = (row.lines[0], row.lines[1] + 1)
         if self.interleaved:
-            self.rows_to_text()
+            self.collect_text_column()
         if self.table.side_by_side:
             _source_beside_a_row(self.table)
         _ticks_beside_title(self.table, self.known)
@@ -309,6 +309,9 @@ class _TableParser:
             return
         if head is not None and (self.columns is None or len(head[1]) > 1 or not self.table.rows):
             self.header_line(ln, head)
+            return
+        leading = self.known_label_at_start(text)
+        if leading is not None and self.row_before_text(ln, *leading):
             return
         label, cells = trailing_cells(text)
         if cells and all(re.fullmatch(_YEAR, c) for c in cells) and label:
@@ -354,8 +357,15 @@ class _TableParser:
         """`Nøkkeltall 2019 2020 2021 2022`: the columns (and a title before them)."""
         self.resolve_pending()
         title, cols = head
-        if _SENTENCE_END.search(title):  # `bidratt til den positive utviklingen. Kommune 2019 2022`
+        end = _SENTENCE_END.search(title)
+        if end:  # `bidratt til den positive utviklingen. Kommune 2019 2022`: a text column's sentence ends here
             self.interleaved = True
+            sentence = (ln, title[: end.start() + 3])
+            if self.under_label(ln):
+                self.label_buf[-1].append(sentence)
+            else:
+                self.label_buf.append([sentence])
+            self.flush_labels_as_text()
             title = ""
         if self.columns is None and self.table.rows and len(cols) > 2:
             _rows_to_axis(self.table)
@@ -408,8 +418,8 @@ class _TableParser:
         if self.add_row(lab_lines + [(ln, label)], cells, (ln, ln)):
             return
         known = self.known_label_at_end(label, cells)
-        if known and not lab_lines:  # `... to årene. Kommunestyret Gamle Asker 84 % 82 %`: a row beside text
-            self.table.text_paragraphs.append([(ln, label[: -len(known)].rstrip())])
+        if known:  # `... to årene. Kommunestyret Gamle Asker 84 % 82 %`: a row beside text (and the text above)
+            self.table.text_paragraphs.append([*lab_lines, (ln, label[: -len(known)].rstrip())])
             self.add_row([(ln, known)], cells, (ln, ln))
             self.beside_text.add(ln)  # the lines below go on with the text, not with this label
             return
@@ -419,6 +429,16 @@ class _TableParser:
             return
         self.table.unparsed += 1
         self.table.text_paragraphs.append(lab_lines + [(ln, text)])
+
+    def row_before_text(self, ln: int, label: str, cells: list[str], text: str) -> bool:
+        """`Hurum 30 % 31 % Nøkkeltallene viser ...`: a row printed at the start of a line of body text."""
+        self.resolve_pending()
+        self.flush_labels_as_text()
+        if not self.add_row([(ln, label)], cells, (ln, ln)):
+            return False
+        self.beside_text.add(ln)
+        self.label_buf.append([(ln, text)])  # the text goes on below
+        return True
 
     def statement_line(self, ln: int, text: str) -> None:
         """A goal statement (one or two lines ending in a full stop), not a label."""
@@ -457,6 +477,35 @@ class _TableParser:
                 return known
         return None
 
+    def known_label_at_start(self, text: str) -> tuple[str, list[str], str] | None:
+        """(label, cells, text) when a line starts with a row label the report prints again and again, its
+        values fill exactly the columns, and body text follows (`Hurum 30 % 31 % Nøkkeltallene viser ...`)."""
+        if not self.columns:
+            return None
+        n = len(self.columns)
+        toks = _tokens(text)
+        for known in sorted(self.row_labels, key=len, reverse=True):
+            if not text.startswith(known + " ") or _foreign_label(known):
+                continue
+            for end in range(len(toks) - 1, len(known.split()), -1):
+                label, cells = trailing_cells(" ".join(toks[:end]))
+                rest = " ".join(toks[end:])
+                if label == known and group_cells(cells, n) is not None and rest[:1].isalpha() \
+                        and not trailing_cells(rest)[1] and not re.match(_UNIT + r"(?:\s|$)", rest):
+                    return known, cells, rest
+            return None
+        return None
+
+    def collect_text_column(self) -> None:
+        """The body text printed through the table, read as one paragraph; other leftovers stay text."""
+        kept: list[list[Line]] = []
+        for para in sorted(self.table.text_paragraphs, key=lambda p: p[0][0]):
+            if has_values(para):
+                kept.append(para)
+            else:
+                self.table.text_column.extend(para)
+        self.table.text_paragraphs = kept
+
     def abandon_partial(self) -> None:
         """A row whose values never reached the column count: kept as text."""
         assert self.partial is not None
@@ -464,15 +513,6 @@ class _TableParser:
         self.partial = None
         self.table.unparsed += 1
         self.table.text_paragraphs.append(printed)
-
-    def rows_to_text(self) -> None:
-        """Every row back to its printed lines, as text."""
-        for row in self.table.rows:
-            lines = range(row.lines[0], row.lines[1] + 1)
-            self.table.text_paragraphs.append([(ln, self.raw[ln]) for ln in lines if ln in self.raw])
-        self.table.text_paragraphs.sort(key=lambda p: p[0][0])
-        self.table.unparsed += len(self.table.rows)
-        self.table.rows.clear()
 
     def under_label(self, ln: int) -> bool:
         """Whether the line just above is a waiting label line (no blank line between)."""
@@ -512,6 +552,8 @@ class _TableParser:
         grouped = group_cells(cells, n)
         if grouped is None or not label or _foreign_label(label):
             return False
+        if self.interleaved and label not in self.row_labels:
+            return False  # beside a text column, a line of text may end in numbers: only a known label is a row
         cols = self.columns
         heads = cols if cols and len(cols) == len(grouped) else [""] * len(grouped)
         first = min([span[0]] + [ln for ln, _ in label_lines])
