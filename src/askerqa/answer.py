@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .constraints import Constraints, Names, single_years_in, years_in
+from .constraints import YEAR_PATTERN, Constraints, Names, single_years_in, years_in
 from .lexical import tokenize
 from .query import Query
 from .types import Alternative, Answer, Hit, Passage, Status
@@ -45,7 +45,7 @@ _ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_I
 _INNER_NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][a-zæøå]+")
 _DATE = re.compile(r"\b\d{1,2}\.\s?(?:\d{1,2}\.|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
                    r"november|desember)")
-_YEARLIKE = re.compile(r"(?:19[89]\d|20[0-4]\d)(?:-(?:19[89]\d|20[0-4]\d))?")
+_YEARLIKE = re.compile(rf"{YEAR_PATTERN}(?:-{YEAR_PATTERN})?")
 # A sentence that opens by pointing back ("Dette er i tråd med …") does not stand alone.
 _ANAPHOR = re.compile(r"^(dette|det|disse|denne|den|de|dem|her|der|dermed|samtidig|også|i tillegg|videre|"
                       r"slik|sistnevnte|førstnevnte|tallet|andelen|økningen|nedgangen)\b", re.I)
@@ -472,6 +472,21 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
     return "; ".join(cells)
 
 
+def alternative_indices(a: Analysis, scores: np.ndarray, n: int = 3) -> list[int]:
+    """The candidates an uncertain answer shows: the best of each of the `n` best passages, never one for
+    another year or place (learn.fit values the uncertain state by these same candidates)."""
+    eligible, seen, out = a.eligible(), set(), []
+    for i in np.argsort(-scores, kind="stable"):
+        c = a.candidates[int(i)]
+        if c.passage_index in seen or not eligible[int(i)]:
+            continue
+        seen.add(c.passage_index)
+        out.append(int(i))
+        if len(out) == n:
+            break
+    return out
+
+
 def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternatives: int = 3) -> Answer:
     """Choose the quote, order the passages by their best quote, and set status, found and confidence."""
     raw = models.quote.logit(a.features) if a.candidates else np.empty(0)
@@ -497,18 +512,11 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = 5, alternat
         text = quote_text(report, best, a.terms, a.constraints.years)
         passage_id = report.passages[best.passage_index].id
         if status == "uncertain":
-            seen: set[int] = set()
-            eligible = a.eligible()
-            for i in np.argsort(-scores, kind="stable"):
-                c = a.candidates[int(i)]
-                if c.passage_index in seen or not eligible[int(i)]:  # never a quote for another year or place
-                    continue
-                seen.add(c.passage_index)
+            for i in alternative_indices(a, scores, alternatives):
+                c = a.candidates[i]
                 alt = quote_text(report, c, a.terms, a.constraints.years)
                 figures, spans = mark_figures(alt)
                 alts.append(Alternative(alt, report.passages[c.passage_index].id, tuple(figures), tuple(spans)))
-                if len(alts) == alternatives:
-                    break
     figures, spans = mark_figures(text)
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from .text import fold
 
-YEAR = re.compile(r"(?<![\d,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
+YEAR_PATTERN = r"(?:19[89]\d|20[0-4]\d)"  # the years the report and its questions speak of (one place for all)
+YEAR = re.compile(rf"(?<![\d,.]){YEAR_PATTERN}(?![\d,])")
 # "i perioden 2019 til 2022", "2020-2023", "fra 2020", "since 2019": a year as the end of a span, not that
 # year's own figure
-SPAN = re.compile(r"(?:19[89]\d|20[0-4]\d)\s*(?:-|–|til|to)\s*(?:19[89]\d|20[0-4]\d)"
-                  r"|\b(?:fra|siden|etter|from|since|after)\s+(?:19[89]\d|20[0-4]\d)", re.I)
+SPAN = re.compile(rf"{YEAR_PATTERN}\s*(?:-|–|til|to)\s*{YEAR_PATTERN}"
+                  rf"|\b(?:fra|siden|etter|from|since|after)\s+{YEAR_PATTERN}", re.I)
 # a word starts after a non-word character, so `5G-dekningen` is not the word `G-dekningen`
 _WORD = re.compile(r"(?<![\w])[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
 # The report is about Asker kommune: naming it constrains nothing.

@@ -27,6 +27,7 @@ from .answer import (
     LinearModel,
     Models,
     Report,
+    alternative_indices,
     decide,
     question_features,
     quote_text,
@@ -163,7 +164,7 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
             continue
         qx.append(question_features(a, scores, raw))
         right.append(bool(lab[int(np.argmax(scores))]))
-        alt_right.append(bool(lab.any()))
+        alt_right.append(bool(lab[alternative_indices(a, scores)].any()))  # what an uncertain answer shows
     qx_arr, right_arr = np.vstack(qx), np.array(right)
     conf = _fit_logistic(qx_arr, right_arr, QUESTION_FEATURES, hyper.confidence_c)
     p = 1.0 / (1.0 + np.exp(-conf.logit(qx_arr)))

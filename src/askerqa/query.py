@@ -6,12 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .constraints import YEAR_PATTERN
 from .errors import BadQuestion
 from .text import fold
 
 MAX_CHARS = 2000
 _TAG = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)|<\s*/?\s*[a-zA-Z][^>]*>|<!--.*?-->", re.S | re.I)
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_YEAR = re.compile(rf"\b({YEAR_PATTERN})\b")
 _QUANTITY = re.compile(
     r"\b(hvor (mange|mye|stor|store|hoy|hoyt|lang|langt|hoye|mange prosent)|andel(en)?|prosent|antall|"
     r"hvilken plassering|how (many|much|high|large|big|long)|what (share|percentage|proportion|rate)|"
