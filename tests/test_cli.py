@@ -157,7 +157,7 @@ def test_eval_cv_reports_held_out_figures_per_seed_and_their_mean(cli_real, dev_
     assert code == 0, err
     got = json.loads(out)
     cv, seeds = got["cv3"]["all"], got["cv_all_per_seed"]
-    assert len(seeds) == 2 and got["fit"]["all"]["n"] == len(dev_questions)
+    assert len(seeds) == 2 and got["fit"]["all"]["n"] == cv["n"] == len(dev_questions)
     for m in ("R@1", "Answer", "FoundWrong", "HiddenRight"):
         assert cv[m] == pytest.approx(sum(s[m] for s in seeds) / 2)  # the mean over the repeated folds
     # held out, the models answer worse than fitted on these questions, but not by a collapse

@@ -244,7 +244,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         # moves the figures by a question or two by luck alone
         runs = [cross_validate(engine, questions, analyses, k=args.cv, seed=seed) for seed in range(args.repeats)]
         per_seed = [t for t, _ in runs]
-        cv_table, cv_results = mean_tables(per_seed), runs[0][1]
+        cv_table, cv_results = mean_tables(per_seed, sum_n=False), runs[0][1]
     if args.json:
         out = {"fit": table, f"cv{args.cv}": cv_table, "cv_all_per_seed": [t["all"] for t in per_seed]}
         print(json.dumps(out if cv_table else table, indent=2))
@@ -344,8 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--cv", type=int, metavar="K", help="mål også med K-fold kryssvalidering (modellene tilpasses "
                    "på de andre foldene)")
-    p.add_argument("--repeats", type=int, default=3, metavar="N", help="med --cv: gjenta med frø 0 … N-1 og vis "
-                   "snittet (standard 3, som scripts/tune.py)")
+    p.add_argument("--repeats", type=int, default=5, metavar="N", help="med --cv: gjenta med frø 0 … N-1 og vis "
+                   "snittet (standard 5, som scripts/tune.py)")
     p.add_argument("--plot", metavar="PNG", help="lagre et stolpediagram per spørsmålstype")
     p.add_argument("--misses", action="store_true", help="vis spørsmålene som bommer")
     p.set_defaults(func=cmd_eval)

@@ -177,12 +177,13 @@ COLUMNS = ["n", "R@1", "R@3", "R@5", "R@10", "MRR@10", "nDCG@10", "Answer", "Fig
            "HiddenRight", "Uncertain"]
 
 
-def mean_tables(tables: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
-    """The mean of each metric over folds (a type absent from a fold does not count there); n is summed."""
+def mean_tables(tables: list[dict[str, dict[str, float]]], sum_n: bool = True) -> dict[str, dict[str, float]]:
+    """The mean of each metric over folds (a type absent from a fold does not count there); n is summed over
+    folds (they split the questions), or with `sum_n=False` kept (repeats of the same questions)."""
     out: dict[str, dict[str, float]] = {}
     for name in {k for t in tables for k in t}:
         rows = [t[name] for t in tables if name in t]
-        out[name] = {"n": sum(r["n"] for r in rows)}
+        out[name] = {"n": sum(r["n"] for r in rows) if sum_n else max(r["n"] for r in rows)}
         for col in COLUMNS[1:]:
             vals = [r[col] for r in rows if col in r]
             if vals:

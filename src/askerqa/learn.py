@@ -96,11 +96,13 @@ def _fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], names: tuple[str,
         total, grad = 0.5 * w @ w / c, w / c
         for z, y in data:
             s = z @ w
-            s = s - s.max()
-            e = np.exp(s)
-            p_all = e / e.sum()
-            p_pos = e[y] / e[y].sum()
-            total -= np.log(e[y].sum()) - np.log(e.sum())
+            # log-sum-exp over all and over the right candidates, each shifted by its own maximum: the right
+            # ones' mass can be far below the best score's (exp underflows to 0 with one shared shift)
+            e_all = np.exp(s - s.max())
+            e_pos = np.exp(s[y] - s[y].max())
+            p_all = e_all / e_all.sum()
+            p_pos = e_pos / e_pos.sum()
+            total -= (s[y].max() + np.log(e_pos.sum())) - (s.max() + np.log(e_all.sum()))
             grad = grad - (p_pos @ z[y] - p_all @ z)
         return float(total), grad
 
