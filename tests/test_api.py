@@ -202,3 +202,17 @@ def test_a_thousand_questions_with_an_unread_output_pipe_all_get_200(live_app, d
             codes = list(pool.map(one, range(1000)))
     assert codes.count(200) == 1000, {code: codes.count(code) for code in set(codes)}
     assert time.perf_counter() - started < 300
+
+
+def test_the_sessions_kept_in_memory_are_bounded():
+    """Gradio keeps each browser session's state; an unbounded number of them grows the app without end."""
+    from gradio.state_holder import StateHolder
+
+    from askerqa.web import ui
+
+    holder = StateHolder()
+    holder.set_blocks(ui.build_app(FakeEngine(), Store()))
+    for i in range(ui.SESSIONS + 20):
+        holder[f"tab-{i}"]
+    assert len(holder.session_data) == ui.SESSIONS
+    assert "tab-0" not in holder and f"tab-{ui.SESSIONS + 19}" in holder  # the oldest go first

@@ -16,6 +16,10 @@ from .assets import EXAMPLES, SCROLL_TO_ANSWER, SCROLL_TO_HIT
 
 CONCURRENCY = 8  # concurrent questions share one encoder call (micro-batching), so more than one per core
 QUEUE_SIZE = 256
+# Sessions whose state Gradio keeps (oldest dropped first; Gradio's default is 10,000). Each holds a copy of
+# the page's configuration and its conversation: measured ~0.33 MB a session (a 5-minute chat soak, 600
+# sessions, +200 MB), so 500 bound it to ~165 MB. A dropped session only loses the follow-up context.
+SESSIONS = 500
 CHAT, FIGURES, READER = "chat", "figures", "reader"
 
 
@@ -141,4 +145,5 @@ def build_app(engine: Any, store: Any) -> Any:
         demo.load(on_load, None, [tabs, reader_view, reader_source, reader_center], api_name=False).then(
             None, js=SCROLL_TO_HIT)
         demo.load(find, [fig_query, fig_section], outputs, api_name=False)
+    demo.state_session_capacity = SESSIONS  # read when the app is mounted (gradio.state_holder.StateHolder)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
