@@ -146,19 +146,25 @@ def test_an_answer_shown_as_found_holds_the_asked_year(engine, question):
         assert year in a.text
 
 
-def test_an_uncertain_answer_offers_possible_answers_from_different_passages(engine):
-    seen = 0
-    for q in ["Hvor fornøyde er folk?", "Hvordan går det med kommunen?", "Hva gjør kommunen for miljøet?",
-              "Hvor mye koster det?", "Hva skjer med skolene?"]:
+def test_an_uncertain_answer_offers_possible_answers_from_different_passages(engine, dev_questions):
+    """Whichever questions the shipped thresholds leave uncertain (about a third of the dev set), each shows
+    up to 3 possible answers, each from its own passage and verbatim from it (fewer than 2 only when fewer
+    passages carry the asked year or name: «Maud» is in one passage)."""
+    seen = several = 0
+    for q in [d["question"] for d in dev_questions] + ["Hvor fornøyde er folk?", "Hva skjer med skolene?"]:
         a = engine.ask(q)
         assert a.status in ("found", "uncertain", "not_found") and a.found == (a.status == "found")
         if a.status == "uncertain":
             seen += 1
-            assert 2 <= len(a.alternatives) <= 3
+            assert 1 <= len(a.alternatives) <= 3
             assert len({alt.passage_id for alt in a.alternatives}) == len(a.alternatives)
+            several += len(a.alternatives) >= 2
             for alt in a.alternatives:
                 assert alt.text in _passage_text(engine, alt.passage_id)
-    assert seen, "none of the vague questions was answered as uncertain"
+        else:
+            assert not a.alternatives
+    assert seen >= 5, "the uncertain state is (almost) never used"
+    assert several >= seen // 2  # mostly a real choice between passages
 
 
 def test_cli_python_api_and_chat_give_the_same_answer_to_the_same_conversation(engine, capsys, monkeypatch):
