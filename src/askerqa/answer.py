@@ -93,18 +93,21 @@ class UnitFeatures:
     heading: bool = False  # a title in capitals left in the text (`KOMMUNES INNBYGGERPANEL`): no quote
 
 
-def is_heading(text: str) -> bool:
-    """Letters nearly all capitals and no figure: a heading or a chart's title, which answers nothing on its
-    own (on the shared sets no such line was ever a right quote: 0 of 18 candidates)."""
+def in_capitals(text: str) -> bool:
+    """Letters nearly all capitals: a heading or a chart's title (with no figure, it answers nothing on its
+    own; on the shared sets no such line was ever a right quote: 0 of 18 candidates)."""
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.9 * len(letters) and not mark_figures(text)[0]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.9 * len(letters)
 
 
 def unit_features(text: str, names: Names) -> UnitFeatures:
-    return UnitFeatures(frozenset(content_terms(text)), bool(mark_figures(text)[0]), bool(_CAUSE.search(text)),
-                        bool(_ENUMERATION.search(text)), years_in(text), names.in_text(text),
+    has_figure = bool(mark_figures(text)[0])
+    years = years_in(text)
+    return UnitFeatures(frozenset(content_terms(text)), has_figure, bool(_CAUSE.search(text)),
+                        bool(_ENUMERATION.search(text)), years, names.in_text(text),
                         bool(_ANAPHOR.match(text)), len(text.split()), bool(_INNER_NAME.search(text)),
-                        bool(years_in(text)) or bool(_DATE.search(text)), single_years_in(text), is_heading(text))
+                        bool(years) or bool(_DATE.search(text)), single_years_in(text),
+                        not has_figure and in_capitals(text))
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class Report:
     names: Names
     units: list[UnitFeatures] = field(init=False)
     idf: TermWeights = field(init=False)
-    by_passage: dict[int, np.ndarray] = field(init=False)
+    candidates: dict[int, PassageCandidates] = field(init=False)  # by passage index, built once at load
     passage_terms: list[frozenset[str]] = field(init=False)
     section_names: list[frozenset[str]] = field(init=False)
 
@@ -146,11 +149,50 @@ class Report:
         texts = [p.text for p in self.passages]
         self.units = [unit_features(texts[p][s:e], self.names) for p, s, e in self.refs]
         self.idf = TermWeights.from_units(self.units)
-        self.by_passage = {}
-        for pidx in np.unique(self.refs[:, 0]):
-            self.by_passage[int(pidx)] = np.nonzero(self.refs[:, 0] == pidx)[0]
+        self.candidates = {int(pidx): _passage_candidates(self, np.nonzero(self.refs[:, 0] == pidx)[0])
+                           for pidx in np.unique(self.refs[:, 0])}
         self.passage_terms = [frozenset(content_terms(f"{p.section} {p.text}")) for p in self.passages]
         self.section_names = [self.names.in_text(p.section) for p in self.passages]
+
+
+@dataclass(frozen=True)
+class PassageCandidates:
+    """A passage's candidate quotes, the same for every question: (start, end, unit, is a pair) each, and
+    their vectors stacked (one product with the question vector gives every similarity)."""
+
+    spans: list[tuple[int, int, UnitFeatures, bool]]
+    vectors: np.ndarray  # (len(spans), dim)
+    units: list[tuple[int, int]]  # every unit's (start, end), headings too: what an anaphor points back to
+
+
+def _passage_candidates(report: Report, rows: np.ndarray) -> PassageCandidates:
+    """Each sentence/row of a passage, and each pair of neighbouring sentences that fits in a quote; a
+    heading alone is none (a quote must stand alone; the passage itself still ranks)."""
+    spans: list[tuple[int, int, UnitFeatures, bool]] = []
+    vectors: list[np.ndarray] = []
+    for k, row in enumerate(rows):
+        _, start, end = report.refs[row]
+        unit = report.units[row]
+        if unit.heading:
+            continue
+        spans.append((int(start), int(end), unit, False))
+        vectors.append(report.vectors[row])
+        if k + 1 < len(rows) and not report.units[rows[k + 1]].heading:
+            nxt = rows[k + 1]
+            end2 = int(report.refs[nxt][2])
+            if end2 - start <= MAX_QUOTE:
+                v = report.vectors[row] + report.vectors[nxt]
+                b = report.units[nxt]
+                pair = UnitFeatures(unit.terms | b.terms, unit.has_figure or b.has_figure,
+                                    unit.gives_reason or b.gives_reason, unit.enumerates or b.enumerates,
+                                    unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words,
+                                    unit.has_name or b.has_name, unit.has_time or b.has_time,
+                                    unit.single_years | b.single_years)
+                spans.append((int(start), end2, pair, True))
+                vectors.append(v / np.linalg.norm(v))
+    dim = report.vectors.shape[1]
+    stacked = np.vstack(vectors) if vectors else np.empty((0, dim), dtype=report.vectors.dtype)
+    return PassageCandidates(spans, stacked, [(int(report.refs[r][1]), int(report.refs[r][2])) for r in rows])
 
 
 # --- analysis: every candidate quote described by signals ------------------------------------------
@@ -230,31 +272,6 @@ class Analysis:
         return np.where(ok, scores, scores - INELIGIBLE), bool(ok.any())
 
 
-def _candidates(report: Report, pidx: int):
-    """Each sentence/row of a passage, and each pair of neighbouring sentences that fits in a quote."""
-    rows = report.by_passage.get(pidx)
-    if rows is None:
-        return
-    for k, row in enumerate(rows):
-        _, start, end = report.refs[row]
-        unit = report.units[row]
-        if unit.heading:  # a quote must stand alone; the passage itself still ranks
-            continue
-        yield int(start), int(end), report.vectors[row], unit, False
-        if k + 1 < len(rows) and not report.units[rows[k + 1]].heading:
-            nxt = rows[k + 1]
-            end2 = int(report.refs[nxt][2])
-            if end2 - start <= MAX_QUOTE:
-                v = report.vectors[row] + report.vectors[nxt]
-                b = report.units[nxt]
-                pair = UnitFeatures(unit.terms | b.terms, unit.has_figure or b.has_figure,
-                                    unit.gives_reason or b.gives_reason, unit.enumerates or b.enumerates,
-                                    unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words,
-                                    unit.has_name or b.has_name, unit.has_time or b.has_time,
-                                    unit.single_years | b.single_years)
-                yield int(start), end2, v / np.linalg.norm(v), pair, True
-
-
 def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.ndarray, order: list[int],
             fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals, depth: int = 8,
             interpreted: str = "") -> Analysis:
@@ -274,9 +291,12 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
         pcover = sum(w for t, w in weighted.items() if t in report.passage_terms[pidx]) / total
         lacks = max((w for t, w in weighted.items() if t not in report.passage_terms[pidx]), default=0.0) / top_weight
         section_names = report.section_names[pidx]
-        for start, end, vec, unit, pair in _candidates(report, pidx):
+        found = report.candidates.get(pidx)
+        if found is None:
+            continue
+        similarities = found.vectors @ qvec
+        for (start, end, unit, pair), cos in zip(found.spans, similarities.tolist(), strict=True):
             cover = sum(w for t, w in weighted.items() if t in unit.terms) / total
-            cos = float(vec @ qvec)
             years, names = constraints.years, constraints.names
             has_names = unit.names | section_names
             year_hit = bool(years & unit.years)
@@ -392,8 +412,8 @@ def quote_text(report: Report, cand: Candidate, terms: frozenset[str], years: fr
     text = report.passages[cand.passage_index].text
     start, end = cand.start, cand.end
     if cand.unit.anaphor:
-        rows = report.by_passage.get(cand.passage_index, np.empty(0, dtype=np.int64))
-        before = [int(report.refs[r][1]) for r in rows if int(report.refs[r][2]) <= start]
+        found = report.candidates.get(cand.passage_index)
+        before = [s for s, e in (found.units if found else []) if e <= start]
         if before and end - before[-1] <= MAX_QUOTE:
             start = before[-1]
     quote = text[start:end]
