@@ -25,7 +25,7 @@ from pathlib import Path
 
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
-from askerqa.evaluate import analyse_all, cross_validate, load_questions, result, summarise
+from askerqa.evaluate import analyse_all, load_questions, repeated_cross_validate, result, summarise
 from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, constraint_counts, fit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,10 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     tried = []
     seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
-        # repeated K-fold (one fold assignment per seed): with ~40 questions a fold, one split alone
-        # ranks the settings by luck as much as by merit
-        tables = [cross_validate(engine, questions, analyses, args.k, seed, hyper, labels)[0]["all"] for seed in seeds]
-        table = {"all": {m: sum(t[m] for t in tables) / len(tables) for m in KEEP}}
+        table = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)[0]
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,

@@ -219,7 +219,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .errors import AskerQAError
-    from .evaluate import analyse_all, cross_validate, format_table, load_questions, mean_tables, plot, run, summarise
+    from .evaluate import analyse_all, format_table, load_questions, plot, repeated_cross_validate, run, summarise
     from .search import Engine
 
     paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]
@@ -238,13 +238,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     results = run(engine, questions, analyses)
     table = summarise(results, engine.passages)
     names = ", ".join(str(p) for p in paths)
-    cv_table, per_seed = None, []
+    cv_table: dict | None = None
+    per_seed: list[dict] = []
     if args.cv:
-        # repeated K-fold (seeds 0 … repeats-1), as scripts/tune.py measures: one split of ~40 questions a fold
-        # moves the figures by a question or two by luck alone
-        runs = [cross_validate(engine, questions, analyses, k=args.cv, seed=seed) for seed in range(args.repeats)]
-        per_seed = [t for t, _ in runs]
-        cv_table, cv_results = mean_tables(per_seed, sum_n=False), runs[0][1]
+        cv_table, per_seed, cv_results = repeated_cross_validate(engine, questions, analyses, args.cv,
+                                                                 range(args.repeats))
     if args.json:
         out = {"fit": table, f"cv{args.cv}": cv_table, "cv_all_per_seed": [t["all"] for t in per_seed]}
         print(json.dumps(out if cv_table else table, indent=2))

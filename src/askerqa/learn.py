@@ -150,8 +150,7 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     # (cross-fitting); the shipped quote model is the one fitted on all.
     scorer: list[LinearModel] = [quote] * len(analyses)
     if inner_k > 1 and len(analyses) >= 2 * inner_k:
-        for part in folds(len(analyses), inner_k, seed=0):
-            rest = np.setdiff1d(np.arange(len(analyses)), part)
+        for rest, part in held_out(len(analyses), inner_k):
             held = fit_quote([analyses[i] for i in rest], [golds[i] for i in rest], [labels[i] for i in rest], hyper)
             for i in part:
                 scorer[i] = held
@@ -196,6 +195,11 @@ def thresholds(p: np.ndarray, right: np.ndarray, alt_right: np.ndarray) -> tuple
     return best
 
 
+def held_out(n: int, k: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) index pairs of K-fold cross-validation by question."""
+    return [(np.setdiff1d(np.arange(n), test), test) for test in folds(n, k, seed)]
+
+
 def folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:
     """K folds of question indices, shuffled with a fixed seed (folds by question)."""
     idx = np.random.default_rng(seed).permutation(n)
@@ -208,13 +212,12 @@ def cross_validated_answers(report: Report, analyses: list[Analysis], golds: lis
     """Each question answered by models fitted on the other folds. Returns (answers, folds)."""
     labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
     answers: list = [None] * len(analyses)
-    parts = folds(len(analyses), k, seed)
-    for test in parts:
-        train = np.setdiff1d(np.arange(len(analyses)), test)
+    splits = held_out(len(analyses), k, seed)
+    for train, test in splits:
         models = fit(report, [analyses[i] for i in train], [golds[i] for i in train], hyper, [labels[i] for i in train])
         for i in test:
             answers[i] = decide(report, analyses[i], models, top_k=top_k)
-    return answers, parts
+    return answers, [test for _, test in splits]
 
 
 def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[np.ndarray]) -> dict[str, int]:
