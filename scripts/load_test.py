@@ -18,14 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -34,33 +31,21 @@ from urllib.parse import urlparse
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import browser  # noqa: E402 - the tests' helpers: free_port, start_app
+
 NOISE = ("Batches:", "it/s]", "%|")  # progress bars: must never appear in the app's output
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_app(port: int, log_path: Path, rate_limit: bool) -> subprocess.Popen:
-    env = {**os.environ, "ASKERQA_PORT": str(port), "ASKERQA_HOST": "127.0.0.1",
-           "ASKERQA_FEEDBACK_DB": str(log_path.parent / "feedback.sqlite3")}
-    if not rate_limit:
-        env["ASKERQA_API_RATE"] = "0"
+    """The app on loopback (tests/browser.start_app), its output to `log_path`; every simulated user comes
+    from the same address, so the rate limit is off unless asked for."""
     out = open(log_path, "wb")  # noqa: SIM115 - the app writes here as long as it runs
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the app exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the app did not start within 240 s")
+    try:
+        return browser.start_app(port, log_path.parent / "feedback.sqlite3", output=out,
+                                 env=None if rate_limit else {"ASKERQA_API_RATE": "0"})
+    except RuntimeError as exc:
+        raise SystemExit(f"load_test: {exc}; see {log_path}") from None
 
 
 def _status_mb(pid: int, field: str) -> float | None:
@@ -212,7 +197,7 @@ def main() -> int:
 
     proc, log_path, url, pid = None, None, args.url, args.pid
     if url is None:
-        port = free_port()
+        port = browser.free_port()
         log_path = Path(tempfile.mkdtemp(prefix="askerqa-load-")) / "app.log"
         proc = start_app(port, log_path, args.rate_limit == "on")
         url, pid = f"http://127.0.0.1:{port}", proc.pid

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import settings
 from .errors import AskerQAError
+from .query import readable
 
 
 def cmd_passages(args: argparse.Namespace) -> int:
@@ -113,15 +114,17 @@ def answer_json(answer, top_k: int) -> dict:
 
 
 def format_answer(answer) -> str:
+    from .render import INTERPRETED, NOT_FOUND, UNCERTAIN
+
     lines = []
     if answer.notice:
         lines.append(f"Merk: {answer.notice}")
     if answer.interpreted:
-        lines.append(f"Tolket som: {answer.interpreted}")
+        lines.append(f"{INTERPRETED} {answer.interpreted}")
     if answer.found and answer.lead:
         lines.append(answer.lead)
     if answer.status == "uncertain":
-        lines.append("Usikkert svar – sjekk kildene. Mulige svar:")
+        lines.append(f"{UNCERTAIN} Mulige svar:")
         lines += [f"  – «{a.text}»" for a in answer.alternatives]
     elif answer.found:
         marked = answer.text
@@ -131,7 +134,7 @@ def format_answer(answer) -> str:
     else:
         if answer.note:
             lines.append(answer.note)
-        lines.append("Jeg finner ikke noe sikkert svar på dette i rapporten. Nærmeste passasjer:")
+        lines.append(f"{NOT_FOUND} Nærmeste passasjer:")
     lines.append(f"(sikkerhet {answer.confidence:.2f}, {answer.latency_ms:.0f} ms)")
     lines.append("Kilder:")
     for h in answer.hits:
@@ -158,11 +161,7 @@ def turn_of(line: str) -> tuple[str, list[str]]:
         raise BadQuestion("JSON-linjen må ha «question» som tekst og eventuelt «context» som en liste av tekster.")
     # JSON can spell a lone surrogate (`"\ud800"`): no text any output can carry, so it is replaced here
     # (the question is then refused with the usual message, and its error line can still be printed)
-    return _text(question), [_text(c) for c in context]
-
-
-def _text(s: str) -> str:
-    return s.encode("utf-8", "replace").decode("utf-8")
+    return readable(question), [readable(c) for c in context]
 
 
 def argv_text(raw: str) -> str:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .query import MAX_CHARS
+
 # The project is installed in editable mode (`make setup`), so the checkout is two levels up.
 ROOT = Path(os.environ.get("ASKERQA_HOME", Path(__file__).resolve().parents[2]))
 CORPUS_NAME = "asker-4-arsrapport-2020-2023.txt"
@@ -21,7 +23,7 @@ class Settings:
     host: str
     port: int
     feedback_db: Path
-    max_question_chars: int = 2000
+    max_question_chars: int = MAX_CHARS  # one limit for every front (query.MAX_CHARS)
 
 
 def settings() -> Settings:

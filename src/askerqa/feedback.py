@@ -40,8 +40,8 @@ _PREFIXED_PHONE = re.compile(
 )
 # E-mail, also written `ola (at) asker.no`, `ola[at]asker[dot]no` or `ola at asker dot no`. A bare ` at `
 # needs a spelled-out dot as well, so "look at asker.no" stays a question.
-_DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|punktum|prikk)\s*[)\]}>]\s*|\s+(?:dot|punktum|prikk)\s+)"
 _SPELLED_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punktum|prikk)\s*[)\]}>]\s*|\s+(?:dot|punktum|prikk)\s+)"
+_DOT = rf"(?:\.|{_SPELLED_DOT})"
 _AT = r"(?:\s*@\s*|\s*[(\[{<]\s*(?:at|@|alfa|krøllalfa)\s*[)\]}>]\s*|\s+krøllalfa\s+)"
 _EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]++{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,12}}\b", re.I)
 _EMAIL_WORDS = re.compile(rf"(?<![\w.+-])[\w.+-]++\s+at\s+[\w-]+(?:{_DOT}[\w-]+)*{_SPELLED_DOT}[a-z]{{2,12}}\b", re.I)

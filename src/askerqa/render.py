@@ -79,7 +79,7 @@ def cited(answer: Answer, passages: Mapping[str, Passage] | None = None, limit: 
     """The sources of one answer, numbered from 1: the best hits, then any quoted passage not among them."""
     out = [h.passage for h in answer.hits[:limit]]
     by_id = {h.passage.id: h.passage for h in answer.hits}
-    wanted = [answer.passage_id] if answer.status == "found" or answer.found else []
+    wanted = [answer.passage_id] if answer.status == "found" else []
     wanted += [a.passage_id for a in answer.alternatives] if answer.status == "uncertain" else []
     for pid in wanted:
         p = by_id.get(pid or "") or (passages or {}).get(pid or "")
@@ -111,10 +111,7 @@ def render_answer(answer: Answer, passages: Mapping[str, Passage] | None = None,
         parts.append(f"*{INTERPRETED} {escape(answer.interpreted)}*")
     if answer.notice:
         parts.append(f"*{escape(answer.notice)}*")
-    status = answer.status if answer.status in ("found", "uncertain", "not_found") else (
-        "found" if answer.found else "not_found")
-    if answer.found and status != "found":
-        status = "found"  # `found` is the contract's word; never show a found answer as doubtful
+    status = answer.status  # `found` is the same fact (Answer keeps both for the JSON contract)
     sources = cited(answer, passages)
     if status == "found":
         if answer.lead:

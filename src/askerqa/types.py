@@ -99,3 +99,8 @@ class Answer:
     note: str = ""  # e.g. the report has the topic but not the asked year
     interpreted: str = ""  # the standalone question that was searched (a follow-up read with its context)
     lead: str = ""  # when the quote is a table row: the cell the question asks for, verbatim ("2021: 8,4 %")
+
+    def __post_init__(self) -> None:
+        # `found` is the JSON contract's word for status == "found"; both are kept, so they must agree
+        if self.found != (self.status == "found"):
+            raise ValueError(f"Answer.found={self.found} does not match status={self.status!r}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import inspect
 import json
 import math
 import os
@@ -27,8 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..cli import answer_json
-from ..config import settings
 from ..errors import AskerQAError
+from ..query import MAX_CHARS
 from .chat import clean_question
 from .logs import answer_status, log_question
 
@@ -58,12 +57,13 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
+        d = cls()
         return cls(
-            workers=int(_env_number("ASKERQA_API_WORKERS", 2)),
-            max_waiting=int(_env_number("ASKERQA_API_MAX_WAITING", 64)),
-            timeout_s=_env_number("ASKERQA_API_TIMEOUT_S", 15.0),
-            rate_per_s=_env_number("ASKERQA_API_RATE", 10.0),
-            burst=_env_number("ASKERQA_API_BURST", 30.0),
+            workers=int(_env_number("ASKERQA_API_WORKERS", d.workers)),
+            max_waiting=int(_env_number("ASKERQA_API_MAX_WAITING", d.max_waiting)),
+            timeout_s=_env_number("ASKERQA_API_TIMEOUT_S", d.timeout_s),
+            rate_per_s=_env_number("ASKERQA_API_RATE", d.rate_per_s),
+            burst=_env_number("ASKERQA_API_BURST", d.burst),
         )
 
 
@@ -110,17 +110,13 @@ class EnginePool:
         self.pool = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="askerqa-api")
         self.pending = 0  # submitted and not finished, including calls whose caller gave up
         self.lock = threading.Lock()
-        # the engine takes the conversation once follow-ups exist; until then `context` is not passed
-        self.takes_context = "context" in inspect.signature(engine.ask).parameters
 
     def _done(self, _future: Any) -> None:
         with self.lock:
             self.pending -= 1
 
     def _call(self, question: str, top_k: int, context: list[str] | None) -> Any:
-        if context and self.takes_context:
-            return self.engine.ask(question, top_k, context=context)
-        return self.engine.ask(question, top_k)
+        return self.engine.ask(question, top_k, context=context or None)
 
     async def ask(self, question: str, top_k: int, context: list[str] | None) -> Any:
         """The engine's answer; raises OverflowError when full and TimeoutError when too slow."""
@@ -176,7 +172,7 @@ def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None)
             log_question("api", "for_mange", started)
             return error(429, TOO_FAST, {"Retry-After": str(max(1, math.ceil(wait)))})
         question = clean_question(body.question, 20_000)  # the engine cuts to its own limit and says so
-        context = [clean_question(c, settings().max_question_chars) for c in body.context or []]
+        context = [clean_question(c, MAX_CHARS) for c in body.context or []]
         try:
             answer = await pool.ask(question, body.top_k, context)
         except OverflowError:

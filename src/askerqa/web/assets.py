@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render import READ_PARAM
+
 EXAMPLES = [
     "Hvor høyt var sykefraværet i 2022?",
     "Hvor mange flyktninger tok kommunen imot i 2022?",
@@ -47,12 +49,12 @@ const keepNorwegian = () => {
   }
 };
 keepNorwegian();
-// A source link (?les=<id>) in an answer opens the reader in this page: the id goes into the hidden box,
+// A source link (?__READ__=<id>) in an answer opens the reader in this page: the id goes into the hidden box,
 // the hidden button asks the server for the reader view (ui.py). Enter on a focused link is a click too.
 document.addEventListener("click", (event) => {
-  const link = event.target.closest && event.target.closest('a[href*="les="]');
+  const link = event.target.closest && event.target.closest('a[href*="__READ__="]');
   if (!link) return;
-  const id = new URL(link.getAttribute("href"), location.href).searchParams.get("les");
+  const id = new URL(link.getAttribute("href"), location.href).searchParams.get("__READ__");
   const box = document.querySelector("#reader-target textarea, #reader-target input");
   const open = document.querySelector("#reader-open");
   if (!id || !box || !open) return;
@@ -64,7 +66,7 @@ document.addEventListener("click", (event) => {
 }, true);
 new MutationObserver(keepNorwegian).observe(document.documentElement,
   {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "lang"]});
-</script>"""
+ </script>""".replace("__READ__", READ_PARAM)
 # After an answer arrives: its start in view (not its end), on a phone where the page scrolls and on a desktop
 # where the chat box does.
 SCROLL_TO_ANSWER = """() => {

@@ -7,14 +7,13 @@ MAX_TURNS turns stay in the history.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..config import settings
 from ..errors import AskerQAError
+from ..query import MAX_CHARS, readable
 from ..render import escape, render_answer, render_error
 from ..types import Passage
 from .logs import answer_status, log_question
@@ -29,8 +28,7 @@ VOTE_LOST = "Beklager, tilbakemeldingen kunne ikke lagres."
 def clean_question(text: str | None, limit: int) -> str:
     """The question as stored and asked: cut to `limit` characters, lone surrogates (from a broken
     client) replaced by U+FFFD so neither the engine nor the log sink trips over them."""
-    text = (text or "")[:limit]
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return readable((text or "")[:limit])
 
 
 def keep_last_turns(history: list[dict], asked: list[dict], turns: int = MAX_TURNS) -> tuple[list[dict], list[dict]]:
@@ -40,14 +38,6 @@ def keep_last_turns(history: list[dict], asked: list[dict], turns: int = MAX_TUR
         return history, asked
     kept = [{**a, "index": a["index"] - drop} for a in asked if a["index"] - drop >= 0]
     return history[drop:], kept
-
-
-def takes_context(engine: Any) -> bool:
-    """Whether `engine.ask` reads a conversation (the real Engine does; an old or fake one may not)."""
-    try:
-        return "context" in inspect.signature(engine.ask).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def context_of(asked: list[dict]) -> list[str]:
@@ -60,17 +50,14 @@ def respond(engine: Any, message: str | None, history: list | None, asked: list 
     """One chat turn, read with the session's earlier questions. A failure inside one request becomes a
     chat message, never a crash."""
     started = time.perf_counter()
-    message = clean_question(message, settings().max_question_chars)  # longer text is never stored
+    message = clean_question(message, MAX_CHARS)  # longer text is never stored
     history = list(history or [])
     asked = list(asked or [])
     context = context_of(asked)
     history.append({"role": "user", "content": escape(message) or "\u00a0"})
     passage_id, status, confidence, answered = None, "feil", None, False
     try:
-        if context and takes_context(engine):
-            answer = engine.ask(message, top_k, context=context)
-        else:
-            answer = engine.ask(message, top_k)
+        answer = engine.ask(message, top_k, context=context or None)
         reply = render_answer(answer, passages, contact)
         passage_id = answer.passage_id if answer.found else None
         status, confidence, answered = answer_status(answer), answer.confidence, True

@@ -83,8 +83,5 @@ def log_question(front: str, status: str, started: float, confidence: float | No
 
 
 def answer_status(answer: Any) -> str:
-    """The answer's status: the engine's own once it has one, else found / not found."""
-    status = getattr(answer, "status", None)
-    if status:
-        return str(status)
-    return "svar" if answer.found else "ikke_funnet"
+    """The answer's status as logged: found, uncertain or not_found."""
+    return str(answer.status)

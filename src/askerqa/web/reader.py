@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from ..render import place
 from ..types import Passage
 
 AROUND = 5  # passages shown before and after the highlighted one
 HIT_ID = "reader-hit"
-EMPTY = "<p>Velg en kilde under et svar i «Spør om rapporten» for å lese den her, i sin sammenheng.</p>"
+EMPTY = "<p>Velg en kilde under et svar i «Spør» for å lese den her, i sin sammenheng.</p>"
 UNKNOWN = "<p>Fant ikke denne delen av rapporten. Velg en kilde under et svar på nytt.</p>"
 
 
@@ -117,6 +118,6 @@ def render(report: Report, passage_id: str | None, center: str | None = None) ->
         out.append(_block(p, passage_id))
         i += 1
     target = report.passages[report.position[passage_id]]
-    where = escape(target.section or "Rapporten") + (f", side {target.printed_page}" if target.printed_page else "")
+    where = escape(place(target))
     intro = f'<p class="reader-where">Kilden er markert: {where}.</p>'
     return f'<div class="reader">{intro}{"".join(out)}</div>'

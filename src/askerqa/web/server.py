@@ -8,7 +8,6 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry
 
-from ..errors import AskerQAError  # noqa: E402
 from . import api  # noqa: E402
 from .assets import CSS, HEAD, theme  # noqa: E402
 from .middleware import BodyLimit, ClosedRoutes, NorwegianPage  # noqa: E402
@@ -49,11 +48,9 @@ def serve(host: str, port: int) -> int:
     import uvicorn
 
     from ..config import settings
-    from ..runtime import configure_threads
     from .logs import start_logging, stop_logging
 
-    configure_threads()  # the server, not the library, sets process-wide threads
-    start_logging()
+    start_logging()  # threads were set by the program (cli.main), not here
     print("askerqa: laster modell og indeks …", file=sys.stderr, flush=True)
     try:
         from .. import Engine
@@ -61,9 +58,6 @@ def serve(host: str, port: int) -> int:
 
         engine = Engine.load()
         app = create_app(engine, FeedbackStore(settings().feedback_db))
-    except AskerQAError as err:
-        print(f"askerqa: kan ikke starte: {err}", file=sys.stderr)
-        return 1
     except Exception as err:  # noqa: BLE001 - a clear message and a non-zero exit, not a traceback
         print(f"askerqa: kan ikke starte: {err}", file=sys.stderr)
         return 1
