@@ -352,11 +352,16 @@ def _force_fast_tokenizer(folder: Path) -> None:
         cfg.write_text(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _info(folder: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """A small JSON file of the model folder, or {} when it is missing or unreadable."""
     try:
-        return json.loads((folder / BUILD_INFO).read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+
+
+def _info(folder: Path) -> dict:
+    return read_json(folder / BUILD_INFO)
 
 
 def _weights_current(folder: Path) -> bool:

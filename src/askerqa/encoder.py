@@ -6,7 +6,6 @@ index (`prompt_name`, the rest of its keywords accepted and ignored), so either 
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .embedding import PROMPTS, onnx_export, sha256_of
+from .embedding import PROMPTS, onnx_export, read_json, sha256_of
 from .errors import ModelError
 
 
@@ -25,12 +24,12 @@ class QueryEncoder:
     folder's own tokenizer.json through `tokenizers`: the prompt is prepended to the text exactly as
     sentence-transformers does, and texts are cut at the same max length."""
 
-    def __init__(self, onnx_file: Path, folder: Path, threads: int = 1, prompts: dict[str, str] | None = None) -> None:
+    def __init__(self, onnx_file: Path, folder: Path, threads: int = 1) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.prompts = {**PROMPTS, **(prompts or {})}
-        max_length = int(_read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
+        self.prompts = PROMPTS
+        max_length = int(read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_length)
         pad_id = self.tokenizer.token_to_id("<pad>")
@@ -49,14 +48,14 @@ class QueryEncoder:
             raise ModelError(f"Kunne ikke laste ONNX-modellen {onnx_file}: {exc}") from exc
 
     @classmethod
-    def load(cls, folder: Path, threads: int = 1, verify: bool = True) -> QueryEncoder | None:
+    def load(cls, folder: Path, threads: int = 1) -> QueryEncoder | None:
         """The folder's encoder, or None when it has no export. A file whose sha256 differs from that
         recorded at build is refused (ModelError): it is not the export that was checked against torch."""
         found = onnx_export(folder)
         if found is None:
             return None
         path, expected = found
-        for name, digest in expected.items() if verify else ():
+        for name, digest in expected.items():
             if sha256_of(folder / name) != digest:
                 raise ModelError(f"{name} er endret siden modellen ble bygget; kjør `askerqa model --force`.")
         return cls(path, folder, threads)
@@ -82,13 +81,6 @@ class TorchQueryEncoder:
         kw = {"normalize_embeddings": True, "convert_to_numpy": True, **kw,
               "show_progress_bar": False}  # a bar per question filled an unread stderr pipe
         return np.asarray(self.model.encode(list(texts), prompt_name=prompt_name, **kw), dtype=np.float32)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 @dataclass

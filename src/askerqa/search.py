@@ -59,18 +59,17 @@ class Engine:
         if settings.model == str(settings.model_dir) and not is_built(settings.model_dir):
             print("askerqa: bygger den innebygde modellen først (ca. 30 s) …", file=sys.stderr)
             build_model(settings.model_dir)
-        model = None
         if build_if_stale:
             reason = index_mod.stale_reason(settings)
             if reason is not None:
                 print(f"askerqa: bygger indeksen på nytt ({reason}) …", file=sys.stderr)
-                model = load_model(settings.model)  # passage vectors always come from sentence-transformers
-                index_mod.build(settings, model=model, progress=False)
+                # passage vectors come from sentence-transformers, loaded by build only for texts not cached
+                index_mod.build(settings, progress=False)
         encoder: QueryEncoder | TorchQueryEncoder | None = None
         if os.environ.get("ASKERQA_ENCODER", "auto") != "torch" and Path(settings.model).is_dir():
             encoder = QueryEncoder.load(Path(settings.model), threads=encoder_threads())
         if encoder is None:
-            encoder = TorchQueryEncoder(model or load_model(settings.model))
+            encoder = TorchQueryEncoder(load_model(settings.model))
         return cls(index_mod.load(settings), encoder, settings)
 
     @property
