@@ -129,28 +129,8 @@ def _allowed(name: object) -> bool:
     return folder == BM25_DIR and rest not in ("", ".", "..") and "/" not in rest and "\\" not in rest
 
 
-# path -> (size, mtime_ns, ctime_ns, inode, sha256) of files hashed earlier in this process
-_DIGESTS: dict[str, tuple[int, int, int, int, str]] = {}
-_RACY_NS = 2_000_000_000
 _UMASK = os.umask(0o022)  # read once at import; mkstemp's 0600 would hide the index from other users
 os.umask(_UMASK)
-
-
-def _file_sha256(path: Path) -> str:
-    """sha256 of a file, hashed once per process while its size, times and inode stay the same.
-
-    A file changed within the file system's clock tick of its last hash could keep the same stamp
-    (git's "racy clean" case), so a digest is only remembered for a file that was older than 2 s.
-    """
-    st = path.stat()
-    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    known = _DIGESTS.get(str(path))
-    if known is not None and known[:4] == stamp:
-        return known[4]
-    digest = sha256_of(path)
-    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
-        _DIGESTS[str(path)] = (*stamp, digest)
-    return digest
 
 
 def damaged_file(folder: Path, manifest: dict) -> str | None:
@@ -168,7 +148,7 @@ def damaged_file(folder: Path, manifest: dict) -> str | None:
             return f"{name} mangler i indeksen"
         if path.stat().st_size != expected.get("size"):
             return f"{name} har feil størrelse (skadet eller ufullstendig)"
-        if _file_sha256(path) != expected.get("sha256"):
+        if sha256_of(path) != expected.get("sha256"):  # ~6 ms for the whole index, once per load
             return f"{name} er endret eller skadet (feil sjekksum)"
     return None
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from .tables import (
     Line,
@@ -40,7 +40,6 @@ DropReason = Literal[
     "chart_caption", "axis", "source_line", "table_title", "column_header", "table_source", "split_cell", "table_fragment",
     "duplicate",
 ]
-DROP_REASONS: tuple[str, ...] = get_args(DropReason)
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,8 @@ class _TableParser:
         self.table = ParsedTable(title=title)
         self.known = known  # the report's vocabulary: whether an upper-case hyphen break is one word
         self.row_labels = row_labels  # labels the report prints as rows again and again (`Gamle Asker`)
+        # the same to look for in a line: longest first, foreign ones left out (worked out once per table)
+        self.labels_to_find = [k for k in sorted(row_labels, key=len, reverse=True) if not _foreign_label(k)]
         self.beside_text: set[int] = set()  # lines of rows read at the end of a line of body text
         self.columns: list[str] | None = None
         self.label_buf: list[list[Line]] = []  # label paragraphs waiting for their values
@@ -472,8 +474,8 @@ class _TableParser:
         report prints that label as a row again and again (`Gamle Asker`); anything less stays text."""
         if not self.columns or group_cells(cells, len(self.columns)) is None:
             return None
-        for known in sorted(self.row_labels, key=len, reverse=True):
-            if label.endswith(" " + known) and not _foreign_label(known):
+        for known in self.labels_to_find:
+            if label.endswith(" " + known):
                 return known
         return None
 
@@ -484,8 +486,8 @@ class _TableParser:
             return None
         n = len(self.columns)
         toks = _tokens(text)
-        for known in sorted(self.row_labels, key=len, reverse=True):
-            if not text.startswith(known + " ") or _foreign_label(known):
+        for known in self.labels_to_find:
+            if not text.startswith(known + " "):
                 continue
             for end in range(len(toks) - 1, len(known.split()), -1):
                 label, cells = trailing_cells(" ".join(toks[:end]))

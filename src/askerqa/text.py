@@ -71,19 +71,14 @@ def restore_break_hyphens(lines: list[str], known: Callable[[str], bool]) -> lis
     that ends with a space ends with a whole word, so two real words are never glued."""
     repairs: list[Repair] = []
     for i, line in enumerate(lines):
-        if not re.search(r"[A-ZÆØÅ]{2}$", line) or not _is_upper(line):
+        if not re.search(r"[A-ZÆØÅ]{2}$", line) or not line.isupper():
             continue
         nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
-        if nxt.startswith(" ") or not _is_upper(nxt) or not caps_break(line + "-", nxt, known):
+        if nxt.startswith(" ") or not nxt.isupper() or not caps_break(line + "-", nxt, known):
             continue  # a line opening a page segment starts with a space: no continuation
         repairs.append(Repair(i + 1, line, line + "-"))
         lines[i] = line + "-"
     return repairs
-
-
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 @dataclass(frozen=True)
