@@ -26,20 +26,15 @@ from pathlib import Path
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.evaluate import analyse_all, load_questions, repeated_cross_validate, result, summarise
-from askerqa.learn import WRONG_COST, Gold, Hyper, candidate_labels, constraint_counts, fit
+from askerqa.learn import Gold, Hyper, candidate_labels, constraint_counts, fit
+from askerqa.outcomes import HIDDEN_COST, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
 GRID = ([Hyper(q, c, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
         + [Hyper(q, 0.1, True) for q in (0.1, 1.0, 10.0)]  # listwise: lost on every run so far, kept on record
         + [Hyper(q, 0.1, False, True) for q in (0.01, 0.03, 0.1)])  # pointwise with every product of two signals
-KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain")
-
-
-def utility(row: dict[str, float]) -> float:
-    """What a citizen gets, per question: right answers, minus confident wrong ones (WRONG_COST each) and
-    right ones hidden. The same trade-off the thresholds are chosen by."""
-    return row["Answer"] - WRONG_COST * row["FoundWrong"] - row["HiddenRight"]
+KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain", "Utility")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,
-                      "utility": round(utility(table["all"]), 4)})
+                      "utility": round(table["all"]["Utility"], 4)})
         kind = "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
         print(f"{kind} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
@@ -84,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
                   "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),
-        "selection": f"highest cross-validated utility = Answer - {WRONG_COST} x FoundWrong - HiddenRight",
+        "selection": (f"highest cross-validated utility per question (askerqa.outcomes): found +1 when right, "
+                      f"-{WRONG_COST} when wrong; uncertain +{UNCERTAIN_RIGHT} when a possible answer is right, "
+                      f"-{UNCERTAIN_WRONG} when none is; not found -{HIDDEN_COST} when the quote was right"),
+        "thresholds": dict(zip(("found_at", "uncertain_at"), (round(t, 4) for t in thresholds()), strict=True))
+        | {"from": "the outcome values (askerqa.outcomes.thresholds), not fitted"},
         "tried": tried,
         "chosen": best,
         "fit_on_all": {m: round(fitted["all"][m], 4) for m in KEEP},

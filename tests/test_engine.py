@@ -147,7 +147,7 @@ def test_an_answer_shown_as_found_holds_the_asked_year(engine, question):
 
 
 def test_an_uncertain_answer_offers_possible_answers_from_different_passages(engine, dev_questions):
-    """Whichever questions the shipped thresholds leave uncertain (about a third of the dev set), each shows
+    """Whichever questions the shipped thresholds leave uncertain (about half of the dev set), each shows
     up to 3 possible answers, each from its own passage and verbatim from it (fewer than 2 only when fewer
     passages carry the asked year or name: «Maud» is in one passage)."""
     seen = several = 0

@@ -4,6 +4,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from askerqa.answer import CANDIDATE_FEATURES, QUESTION_FEATURES, TUNED_PATH, Models
 from askerqa.config import settings
 from askerqa.embedding import sha256_of
@@ -26,3 +28,10 @@ def test_the_models_were_fitted_on_the_current_gold_sets_and_pipeline():
     assert record["index"]["pipeline_sha256"] == pipeline_sha256(), RETUNE
     assert record["index"]["corpus_sha256"] == sha256_of(settings().corpus), RETUNE
     assert record["chosen"] in record["tried"] and record["folds"]["k"] >= 2  # where the numbers came from
+
+
+def test_the_shipped_thresholds_are_the_ones_the_outcome_values_give():
+    from askerqa.outcomes import thresholds
+
+    models = Models.load()
+    assert (models.found_at, models.uncertain_at) == pytest.approx(thresholds()), RETUNE

@@ -494,7 +494,7 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
 
 def alternative_indices(a: Analysis, scores: np.ndarray, n: int = 3) -> list[int]:
     """The candidates an uncertain answer shows: the best of each of the `n` best passages, never one for
-    another year or place (learn.fit values the uncertain state by these same candidates)."""
+    another year or place (evaluate's Utility values the uncertain state by what these show)."""
     eligible, seen, out = a.eligible(), set(), []
     for i in np.argsort(-scores, kind="stable"):
         c = a.candidates[int(i)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadGoldFile
+from .outcomes import value
 from .text import match_normalise, satisfies
 from .types import Answer, Passage
 
@@ -100,6 +101,12 @@ class Result:
         return self.question.answerable and self.answer_ok
 
     @property
+    def alternative_right(self) -> bool:
+        """Whether one of the possible answers an uncertain answer shows answers the question."""
+        return self.question.answerable and any(satisfies(a.text, self.question.evidence, ANSWER_LIMIT)
+                                                for a in self.answer.alternatives)
+
+    @property
     def figure_ok(self) -> bool:
         if not self.ranked:
             return False
@@ -169,12 +176,14 @@ def summarise(results: list[Result], all_passages: list[Passage]) -> dict[str, d
         row["FoundWrong"] = sum(r.answer.found and not r.right for r in rs) / len(rs)
         row["HiddenRight"] = sum(r.answer.status == "not_found" and r.right for r in rs) / len(rs)
         row["Uncertain"] = sum(r.answer.status == "uncertain" for r in rs) / len(rs)
+        # what the answers are worth to the citizens, per question (askerqa.outcomes: scripts/tune.py selects by it)
+        row["Utility"] = sum(value(r.answer.status, r.right, r.alternative_right) for r in rs) / len(rs)
         table[name] = row
     return table
 
 
 COLUMNS = ["n", "R@1", "R@3", "R@5", "R@10", "MRR@10", "nDCG@10", "Answer", "Figure@1", "Abstain", "FoundWrong",
-           "HiddenRight", "Uncertain"]
+           "HiddenRight", "Uncertain", "Utility"]
 
 
 def mean_tables(tables: list[dict[str, dict[str, float]]], sum_n: bool = True) -> dict[str, dict[str, float]]:

@@ -6,9 +6,8 @@
 - Confidence model: logistic regression over questions; positive when the chosen quote is right (an
   unanswerable question is never right). Its inputs are the chosen quote's score, its margin over the best
   quote of another passage, and question-level signals (how well the report covers the question's words …).
-- Thresholds: `found_at` and `uncertain_at` together maximise a utility in which a confident wrong answer
-  costs `WRONG_COST` times what a right answer shown as found gains, a right answer hidden costs one, and
-  possible answers shown as uncertain gain or cost a little (see `thresholds`).
+- Thresholds: `found_at` and `uncertain_at` are not fitted; they follow from what each outcome is worth
+  (`outcomes.thresholds`), the confidence model being a probability.
 
 Used by `scripts/tune.py` (writes askerqa/data/tuned.json) and `askerqa eval --cv K`.
 """
@@ -27,18 +26,14 @@ from .answer import (
     LinearModel,
     Models,
     Report,
-    alternative_indices,
     decide,
     question_features,
     quote_text,
 )
 from .evaluate import ANSWER_LIMIT  # the judge's cut: labels use exactly its rule
+from .outcomes import thresholds
 from .text import satisfies
 
-# What each outcome is worth to a citizen, for choosing the thresholds (value judgements, not tuned):
-WRONG_COST = 6.0  # a confident wrong figure is the worst outcome, far worse than "not found"
-UNCERTAIN_RIGHT = 0.25  # the right quote among the possible answers shown: of some use, after reading
-UNCERTAIN_WRONG = 0.5  # possible answers shown, none right: the reader's time lost, and doubt sown
 CROSS_FIT = 5  # inner folds that score the confidence model's questions (see fit)
 
 
@@ -145,7 +140,7 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     labels = labels or [candidate_labels(report, a, g) for a, g in zip(analyses, golds, strict=True)]
     quote = fit_quote(analyses, golds, labels, hyper)
     # The confidence model must see quote scores as they come out on questions the quote model has not
-    # seen: scored in-sample, a flexible quote model looks surer than it is, and the thresholds then show
+    # seen: scored in-sample, a flexible quote model looks surer than it is, and the confidence then shows
     # wrong quotes as found. So each question is scored by a quote model fitted without its inner fold
     # (cross-fitting); the shipped quote model is the one fitted on all.
     scorer: list[LinearModel] = [quote] * len(analyses)
@@ -157,7 +152,7 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
 
     # the confidence model learns on the questions whose answer it decides: those where some candidate
     # carries the asked year and name (the others are "not found" whatever their confidence)
-    qx, right, alt_right = [], [], []
+    qx, right = [], []
     for a, lab, model in zip(analyses, labels, scorer, strict=True):
         raw = model.logit(a.features) if a.candidates else np.empty(0)
         scores, satisfied = a.constrained(raw)
@@ -165,34 +160,10 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
             continue
         qx.append(question_features(a, scores, raw))
         right.append(bool(lab[int(np.argmax(scores))]))
-        alt_right.append(bool(lab[alternative_indices(a, scores)].any()))  # what an uncertain answer shows
-    qx_arr, right_arr = np.vstack(qx), np.array(right)
-    conf = _fit_logistic(qx_arr, right_arr, QUESTION_FEATURES, hyper.confidence_c)
-    p = 1.0 / (1.0 + np.exp(-conf.logit(qx_arr)))
-    found_at, uncertain_at = thresholds(p, right_arr, np.array(alt_right))
+    # a probability that the best quote is right: the status worth most at it follows (outcomes.thresholds)
+    conf = _fit_logistic(np.vstack(qx), np.array(right), QUESTION_FEATURES, hyper.confidence_c)
+    found_at, uncertain_at = thresholds()
     return Models(quote, conf, found_at, uncertain_at)
-
-
-def thresholds(p: np.ndarray, right: np.ndarray, alt_right: np.ndarray) -> tuple[float, float]:
-    """(found_at, uncertain_at) that maximise what the citizens get, summed over the questions:
-
-    found: +1 when right, -WRONG_COST when wrong; uncertain (the best quotes shown as possible answers):
-    +UNCERTAIN_RIGHT when one of them is right, -UNCERTAIN_WRONG when none is; not found: -1 when the
-    quote would have been right (hidden), 0 otherwise.
-    """
-    cuts = np.unique(np.concatenate([p, [0.0, 1.0 + 1e-9]]))
-    best, best_u = (1.0 + 1e-9, 1.0 + 1e-9), -np.inf
-    for i, f in enumerate(cuts):
-        found = p >= f
-        u_found = right[found].sum() - WRONG_COST * (~right[found]).sum()
-        for u in cuts[: i + 1]:
-            band = (p >= u) & ~found
-            hidden = (p < u) & right
-            total = (u_found + UNCERTAIN_RIGHT * alt_right[band].sum() - UNCERTAIN_WRONG * (~alt_right[band]).sum()
-                     - hidden.sum())
-            if total > best_u:
-                best, best_u = (float(f), float(u)), total
-    return best
 
 
 def held_out(n: int, k: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
