@@ -353,11 +353,12 @@ def _force_fast_tokenizer(folder: Path) -> None:
 
 
 def read_json(path: Path) -> dict:
-    """A small JSON file of the model folder, or {} when it is missing or unreadable."""
+    """A small JSON object of the model folder, or {} when it is missing, unreadable or not an object."""
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _info(folder: Path) -> dict:
@@ -384,9 +385,8 @@ def onnx_export(folder: Path) -> tuple[Path, dict[str, str]] | None:
 
 def model_identity(name_or_path: str) -> dict[str, str]:
     """What the index manifest records about the model: id and weights checksum when known."""
-    folder = Path(name_or_path)
-    if (folder / BUILD_INFO).exists():
-        info = json.loads((folder / BUILD_INFO).read_text())
+    info = _info(Path(name_or_path))  # a damaged record reads as none: the index then counts as stale
+    if isinstance(info.get("model_id"), str) and isinstance(info.get("weights_sha256"), str):
         return {"model_id": info["model_id"], "weights_sha256": info["weights_sha256"]}
     return {"model_id": name_or_path, "weights_sha256": ""}
 
