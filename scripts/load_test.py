@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -171,8 +171,9 @@ async def run(url: str, target: str, users: int, per_user: int, questions: list[
         "target": target, "users": users, "questions_per_user": per_user, "sent": sum(codes.values()),
         "unfinished_users": len(pending), "status": dict(codes), "wall_s": round(wall, 1),
         "throughput_per_s": round(len(lat) / wall, 1) if wall else None,
-        "p50_ms": round(statistics.median(lat)) if lat else None,
-        "p95_ms": round(lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]) if lat else None,
+        # the same percentiles as `askerqa bench` (numpy's linear interpolation)
+        "p50_ms": round(float(np.percentile(lat, 50))) if lat else None,
+        "p95_ms": round(float(np.percentile(lat, 95))) if lat else None,
         "max_ms": round(lat[-1]) if lat else None,
     }
 
