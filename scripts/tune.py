@@ -25,16 +25,32 @@ from pathlib import Path
 
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
-from askerqa.evaluate import analyse_all, load_questions, repeated_cross_validate, result, summarise
+from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
 from askerqa.learn import Gold, Hyper, candidate_labels, constraint_counts, fit
-from askerqa.outcomes import HIDDEN_COST, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
+from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
 GRID = ([Hyper(q, c, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
-        + [Hyper(q, 0.1, True) for q in (0.1, 1.0, 10.0)]  # listwise: lost on every run so far, kept on record
+        + [Hyper(q, 0.1, True) for q in (0.1, 1.0, 10.0)]  # listwise: a conditional logit per question
         + [Hyper(q, 0.1, False, True) for q in (0.01, 0.03, 0.1)])  # pointwise with every product of two signals
 KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight", "Uncertain", "Utility")
+
+
+def calibration_bins(results: list[Result], seed: int) -> dict:
+    """Whether the confidence is the probability the thresholds take it for: held-out answers (the first
+    seed's folds) grouped by the state their confidence gives, with the mean confidence and the share whose
+    quote was right. Answers the constraints left without an eligible quote (those with a note) are not found
+    whatever their confidence, and are left out."""
+    found_at, uncertain_at = thresholds()
+    bins = {"not_found": (0.0, uncertain_at), "uncertain": (uncertain_at, found_at), "found": (found_at, 1.01)}
+    out: dict = {"about": f"held-out answers of seed {seed}'s folds by the state their confidence gives: mean "
+                          "confidence and share right (answers without an eligible quote left out)"}
+    for name, (lo, hi) in bins.items():
+        rs = [r for r in results if lo <= r.answer.confidence < hi and not r.answer.note]
+        out[name] = {"n": len(rs), "mean_confidence": round(sum(r.answer.confidence for r in rs) / len(rs), 3) if rs
+                     else None, "right": round(sum(r.right for r in rs) / len(rs), 3) if rs else None}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,17 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     golds = [Gold(q.evidence, q.answerable) for q in questions]
     labels = [candidate_labels(engine.report, a, g) for a, g in zip(analyses, golds, strict=True)]
     tried = []
+    held_out_results = []
     seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
-        table = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)[0]
+        table, _, first_seed = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,
                       "utility": round(table["all"]["Utility"], 4)})
+        held_out_results.append(first_seed)
         kind = "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
         print(f"{kind} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
     best = max(tried, key=lambda t: t["utility"])
+    calibration = calibration_bins(held_out_results[tried.index(best)], seeds[0])
     hyper = Hyper(best["quote_c"], best["confidence_c"], best["listwise"], best["pairwise"])
     models = fit(engine.report, analyses, golds, hyper, labels)
     fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
@@ -79,13 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
                   "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),
-        "selection": (f"highest cross-validated utility per question (askerqa.outcomes): found +1 when right, "
+        "selection": (f"highest cross-validated utility per question (askerqa.outcomes): found +{RIGHT} when right, "
                       f"-{WRONG_COST} when wrong; uncertain +{UNCERTAIN_RIGHT} when a possible answer is right, "
                       f"-{UNCERTAIN_WRONG} when none is; not found -{HIDDEN_COST} when the quote was right"),
         "thresholds": dict(zip(("found_at", "uncertain_at"), (round(t, 4) for t in thresholds()), strict=True))
         | {"from": "the outcome values (askerqa.outcomes.thresholds), not fitted"},
         "tried": tried,
         "chosen": best,
+        "calibration": calibration,
         "fit_on_all": {m: round(fitted["all"][m], 4) for m in KEEP},
         "seconds": round(time.perf_counter() - started, 1),
         "models": models.to_dict(),

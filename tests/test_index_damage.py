@@ -266,11 +266,12 @@ def test_a_repaired_index_answers_as_the_original(pristine, tmp_path, engine, de
 def test_a_damaged_model_record_makes_the_index_stale_not_a_crash(pristine, tmp_path, record):
     """The model folder's build record is what the index manifest is checked against: unreadable, it is
     read as no record, and the index is refused as not matching the model (one Norwegian reason)."""
-    from askerqa.embedding import BUILD_INFO
+    from askerqa.embedding import BUILD_INFO, model_identity
 
     model = tmp_path / "model"
     model.mkdir()
     (model / BUILD_INFO).write_text(record)
+    assert model_identity(str(model)) == {"model_id": str(model), "weights_sha256": ""}
     s = replace(copy_of(pristine, tmp_path), model=str(model))
     reason = stale_reason(s)
     assert reason and "modell" in reason.lower()

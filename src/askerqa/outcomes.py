@@ -36,8 +36,14 @@ def thresholds() -> tuple[float, float]:
     With p the probability that the best quote is right (and counting its alternatives right only when it is):
     found is worth p·RIGHT − (1−p)·WRONG_COST, uncertain p·UNCERTAIN_RIGHT − (1−p)·UNCERTAIN_WRONG, not found
     −p·HIDDEN_COST. Found beats uncertain from p = (W−X)/(R+W−U−X), uncertain beats not found from
-    p = X/(H+U+X) (0.88 and 0.29 with the values above).
+    p = X/(H+U+X) (0.88 and 0.29 with the values above). Counting the alternatives right only with the best
+    quote undervalues the uncertain state a little (they may hold the answer when the best quote does not):
+    the careful side.
     """
+    if not (0 <= UNCERTAIN_RIGHT < RIGHT and WRONG_COST > 0 and HIDDEN_COST >= 0 and UNCERTAIN_WRONG >= 0):
+        raise ValueError("the outcome values must rank a right found above a right uncertain, and cost for errors")
     found_at = (WRONG_COST - UNCERTAIN_WRONG) / (RIGHT + WRONG_COST - UNCERTAIN_RIGHT - UNCERTAIN_WRONG)
     uncertain_at = UNCERTAIN_WRONG / (HIDDEN_COST + UNCERTAIN_RIGHT + UNCERTAIN_WRONG)
-    return found_at, min(uncertain_at, found_at)
+    if uncertain_at >= found_at:  # uncertain is never worth the most: found against not found decides alone
+        found_at = uncertain_at = WRONG_COST / (RIGHT + WRONG_COST + HIDDEN_COST)
+    return found_at, uncertain_at
