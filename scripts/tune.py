@@ -39,17 +39,15 @@ KEEP = ("R@1", "R@5", "MRR@10", "Answer", "Abstain", "FoundWrong", "HiddenRight"
 
 def calibration_bins(results: list[Result], seed: int) -> dict:
     """Whether the confidence is the probability the thresholds take it for: held-out answers (the first
-    seed's folds) grouped by the state their confidence gives, with the mean confidence and the share whose
-    quote was right. Answers the constraints left without an eligible quote (those with a note) are not found
-    whatever their confidence, and are left out."""
-    found_at, uncertain_at = thresholds()
-    bins = {"not_found": (0.0, uncertain_at), "uncertain": (uncertain_at, found_at), "found": (found_at, 1.01)}
+    seed's folds) by the status they were given, with the mean confidence and the share whose quote was right.
+    Answers the constraints left without an eligible quote (those with a note) are not found whatever their
+    confidence, and are left out."""
     out: dict = {"about": f"held-out answers of seed {seed}'s folds by the state their confidence gives: mean "
                           "confidence and share right (answers without an eligible quote left out)"}
-    for name, (lo, hi) in bins.items():
-        rs = [r for r in results if lo <= r.answer.confidence < hi and not r.answer.note]
-        out[name] = {"n": len(rs), "mean_confidence": round(sum(r.answer.confidence for r in rs) / len(rs), 3) if rs
-                     else None, "right": round(sum(r.right for r in rs) / len(rs), 3) if rs else None}
+    for status in ("not_found", "uncertain", "found"):
+        rs = [r for r in results if r.answer.status == status and not r.answer.note]
+        out[status] = {"n": len(rs), "mean_confidence": round(sum(r.answer.confidence for r in rs) / len(rs), 3)
+                       if rs else None, "right": round(sum(r.right for r in rs) / len(rs), 3) if rs else None}
     return out
 
 

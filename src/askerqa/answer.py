@@ -20,6 +20,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,7 @@ class Analysis:
     missing_rare: np.ndarray  # per candidate: the largest rarity (idf share) of a question word its passage lacks
     interpreted: str = ""  # a follow-up's standalone reading ("" when the question stood alone)
 
+    @cached_property  # read by `constrained` and again by `alternative_indices` for an uncertain answer
     def eligible(self) -> np.ndarray:
         """Candidates that carry the asked years and names (all, when the question asks for none). A year
         asked on its own (`i 2022`) is carried on its own when any candidate does so: a period that ends in
@@ -266,7 +268,7 @@ class Analysis:
 
     def constrained(self, scores: np.ndarray) -> tuple[np.ndarray, bool]:
         """Scores with ineligible candidates pushed below every eligible one, and whether any is eligible."""
-        ok = self.eligible()
+        ok = self.eligible
         if not len(ok):
             return scores, False
         return np.where(ok, scores, scores - INELIGIBLE), bool(ok.any())
@@ -495,7 +497,7 @@ def lead_cell(passage: Passage, years: frozenset[str]) -> str:
 def alternative_indices(a: Analysis, scores: np.ndarray, n: int = 3) -> list[int]:
     """The candidates an uncertain answer shows: the best of each of the `n` best passages, never one for
     another year or place (evaluate's Utility values the uncertain state by what these show)."""
-    eligible, seen, out = a.eligible(), set(), []
+    eligible, seen, out = a.eligible, set(), []
     for i in np.argsort(-scores, kind="stable"):
         c = a.candidates[int(i)]
         if c.passage_index in seen or not eligible[int(i)]:

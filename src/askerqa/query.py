@@ -27,11 +27,11 @@ _ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "
             "was", "were", "in", "municipality", "why", "when", "has", "have", "kept", "rate"}
 
 
-
 def readable(text: str) -> str:
     """Lone surrogates (a broken client, JSON's `"\\ud800"`) replaced by U+FFFD: every front stores, logs and
     prints the text safely, and `parse_question` then refuses it with its usual message."""
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
 
 @dataclass(frozen=True)
 class Query:
