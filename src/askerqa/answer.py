@@ -25,9 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .constraints import YEAR_PATTERN, Constraints, Names, single_years_in, years_in
+from .constraints import Constraints, Names, single_years_in, years_in
 from .lexical import tokenize
 from .query import Query
+from .text import YEAR_PATTERN
 from .types import Alternative, Answer, Hit, Passage, Status
 
 MAX_QUOTE = 400

@@ -12,9 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .text import fold
+from .text import YEAR_PATTERN, fold
 
-YEAR_PATTERN = r"(?:19[89]\d|20[0-4]\d)"  # the years the report and its questions speak of (one place for all)
 YEAR = re.compile(rf"(?<![\d,.]){YEAR_PATTERN}(?![\d,])")
 # "i perioden 2019 til 2022", "2020-2023", "fra 2020", "since 2019": a year as the end of a span, not that
 # year's own figure

@@ -6,9 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .constraints import YEAR_PATTERN
 from .errors import BadQuestion
-from .text import fold
+from .text import YEAR_PATTERN, fold
 
 MAX_CHARS = 2000
 _TAG = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)|<\s*/?\s*[a-zA-Z][^>]*>|<!--.*?-->", re.S | re.I)

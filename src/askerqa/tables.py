@@ -12,13 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .text import caps_break, join_lines
+from .text import YEAR_PATTERN, join_lines
 
 Line = tuple[int, str]  # (1-based line number in the raw file, text)
 
 _UNIT = r"(?:%|kr/ ?m2|µg/m3|kg/m2|kr|mill\.|mrd\.|GWh|MWh|kWh)"
 _NUM = r"-?\d+(?:,\d+)?"
-_YEAR = r"(?:19[89]\d|20[0-4]\d)"
+_YEAR = YEAR_PATTERN  # the years the report speaks of, as everywhere else
 _YEAR_COL = rf"{_YEAR}(?:-{_YEAR})?"
 HEADER_RE = re.compile(rf"^(?P<title>.*?)\s*(?P<cols>(?:{_YEAR_COL}\s+)+{_YEAR_COL})\s*$")
 SINGLE_YEAR_RE = re.compile(rf"^\s*{_YEAR}\s*$")
@@ -635,7 +635,6 @@ def left_title(lines: list[str], known: Callable[[str], bool] | None = None) -> 
     return join_lines(left, known)
 
 
-
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
     """Group names printed over repeating sub-columns: `Personbiler Varebiler Lastebiler` above
     `2019 2022 2019 2022 2019 2022` -> `Personbiler 2019`, `Personbiler 2022`, `Varebiler 2019`, ...
@@ -716,7 +715,7 @@ def _ticks_beside_title(table: ParsedTable, known: Callable[[str], bool] | None)
             table.axis_lines.update(range(row.lines[0], row.lines[1] + 1))
     table.rows.clear()
     table.text_paragraphs = sorted(kept, key=lambda p: p[0][0])
-    table.title = _join_caps([split[0]] + [t for _, t in sorted(pieces)], known)
+    table.title = join_lines([split[0]] + [t for _, t in sorted(pieces)], known)
     source = _tick_split(table.source)
     if source and source[0].startswith("Kilde:"):
         table.source = source[0]
@@ -759,18 +758,3 @@ def _single_share(table: ParsedTable, columns: list[str] | None) -> None:
     table.rows.append(ParsedRow(table.title, [("", text.strip())], (ln, ln)))
     table.text_paragraphs = []
     table.unparsed = max(0, table.unparsed - 1)
-
-
-def _join_caps(lines: list[str], known: Callable[[str], bool] | None) -> str:
-    """Upper-case title lines: `TILGJENGELIG-` + `HETEN` is one word broken over two lines when the report
-    knows it (or when no vocabulary is given); otherwise the hyphen is printed in the word."""
-    out = ""
-    for line in (x.strip() for x in lines):
-        if out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha() \
-                and (known is None or caps_break(out, line, known) or not out[-2:-1].isupper()):
-            out = out[:-1] + line
-        elif out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha():
-            out = out + line
-        else:
-            out = f"{out} {line}".strip()
-    return out

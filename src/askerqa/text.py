@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # Words that follow a suspended compound ("bo- og omsorgssenter", "samfunns- og tjeneste...").
+YEAR_PATTERN = r"(?:19[89]\d|20[0-4]\d)"  # the years the report and its questions speak of (one place for all)
 _SUSPENSION_WORDS = {"og", "eller", "til", "som", "and", "or"}
 
 _WORD_RE = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
