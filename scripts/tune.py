@@ -7,8 +7,9 @@ Asks the engine every question of the shared gold sets (analysis only: the signa
 quote), then, for each setting in GRID (the quote model's form: pointwise logistic, listwise conditional
 logit, or pointwise with every product of two signals; and both models' regularisation), runs K-fold
 cross-validation by question
-(seeds 0–4: the metrics averaged over five fold assignments) and picks the setting with the best
-held-out utility. The final models are fitted on all the
+(seeds 0–4: the metrics averaged over five fold assignments) and picks by held-out utility: within each
+form, the most regularised setting within one standard error of the form's best, then the form with the
+best utility (askerqa.learn.choose). The final models are fitted on all the
 questions and written to src/askerqa/data/tuned.json with the data (file names and sha256), the folds,
 every setting tried with its cross-validated metrics, and the fit on all data beside them.
 """
@@ -23,11 +24,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
-from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
-from askerqa.learn import Gold, Hyper, candidate_labels, constraint_counts, fit
-from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
+from askerqa.evaluate import Result, analyse_all, cross_validate, load_questions, mean_tables, result, summarise
+from askerqa.learn import Gold, Hyper, candidate_labels, choose, constraint_counts, family, fit, within_one_se
+from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds, value
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
@@ -70,19 +73,25 @@ def main(argv: list[str] | None = None) -> int:
     labels = [candidate_labels(engine.report, a, g) for a, g in zip(analyses, golds, strict=True)]
     tried = []
     held_out_results = []
+    utilities = []  # per setting: each question's held-out utility, averaged over the seeds
     seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
-        table, _, first_seed = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
+        runs = [cross_validate(engine, questions, analyses, args.k, seed, hyper, labels) for seed in seeds]
+        table = mean_tables([t for t, _ in runs], sum_n=False)
+        utilities.append(np.mean([[value(r.answer.status, r.right, r.alternative_right) for r in rs]
+                                  for _, rs in runs], axis=0))
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,
                       "utility": round(table["all"]["Utility"], 4)})
-        held_out_results.append(first_seed)
-        kind = "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
-        print(f"{kind} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
+        held_out_results.append(runs[0][1])
+        print(f"{family(hyper)} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
-    best = max(tried, key=lambda t: t["utility"])
-    calibration = calibration_bins(held_out_results[tried.index(best)], seeds[0])
+    chosen = choose(GRID, np.vstack(utilities))
+    for entry, close in zip(tried, within_one_se(GRID, np.vstack(utilities)), strict=True):
+        entry["within_one_se_of_its_form"] = close
+    best = tried[chosen]
+    calibration = calibration_bins(held_out_results[chosen], seeds[0])
     hyper = Hyper(best["quote_c"], best["confidence_c"], best["listwise"], best["pairwise"])
     models = fit(engine.report, analyses, golds, hyper, labels)
     fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
@@ -96,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
                   "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),
-        "selection": (f"highest cross-validated utility per question (askerqa.outcomes): found +{RIGHT} when right, "
+        "selection": (f"cross-validated utility per question (askerqa.outcomes): found +{RIGHT} when right, "
                       f"-{WRONG_COST} when wrong; uncertain +{UNCERTAIN_RIGHT} when a possible answer is right, "
-                      f"-{UNCERTAIN_WRONG} when none is; not found -{HIDDEN_COST} when the quote was right"),
+                      f"-{UNCERTAIN_WRONG} when none is; not found -{HIDDEN_COST} when the quote was right. Within "
+                      "each form of the quote model the most regularised setting within one standard error of the "
+                      "form's best; between forms the highest utility (askerqa.learn.choose)"),
         "thresholds": dict(zip(("found_at", "uncertain_at"), (round(t, 4) for t in thresholds()), strict=True))
         | {"from": "the outcome values (askerqa.outcomes.thresholds), not fitted"},
         "tried": tried,

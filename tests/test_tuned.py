@@ -35,3 +35,24 @@ def test_the_shipped_thresholds_are_the_ones_the_outcome_values_give():
 
     models = Models.load()
     assert (models.found_at, models.uncertain_at) == pytest.approx(thresholds()), RETUNE
+
+
+def test_a_setting_ahead_by_a_coin_toss_gives_way_to_the_more_regularised_one():
+    import numpy as np
+
+    from askerqa.learn import Hyper, choose, within_one_se
+
+    rng = np.random.default_rng(0)
+    base = rng.choice([1.0, 0.25, -0.5, -6.0], size=200, p=[0.6, 0.25, 0.12, 0.03])
+    grid = [Hyper(0.1, 0.1, True), Hyper(1.0, 0.1, True), Hyper(0.1, 0.1, False)]
+    tie = base.copy()
+    tie[:6] += 0.75  # six questions better and four worse: a lead of one question, within the noise
+    tie[6:10] -= 0.75
+    worse = base - 0.5  # clearly worse everywhere
+    assert choose(grid, np.vstack([base, tie, worse])) == 0  # the weaker-regularised one's lead is noise
+    assert within_one_se(grid, np.vstack([base, tie, worse])) == [True, True, True]
+    clear = base + 0.5
+    assert choose(grid, np.vstack([base, clear, worse])) == 1  # a lead on every question is not
+    assert within_one_se(grid, np.vstack([base, clear, worse])) == [False, True, True]
+    # between forms the better utility wins, whatever the regularisation
+    assert choose(grid, np.vstack([worse, worse, base])) == 2

@@ -166,6 +166,40 @@ def fit(report: Report, analyses: list[Analysis], golds: list[Gold], hyper: Hype
     return Models(quote, conf, found_at, uncertain_at)
 
 
+def family(hyper: Hyper) -> str:
+    """The quote model's form: settings of one form differ only in how strongly they are regularised."""
+    return "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
+
+
+def within_one_se(settings: list[Hyper], utilities: np.ndarray) -> list[bool]:
+    """For each setting, whether its mean utility is within one standard error of the best of its form (the
+    error of the per-question difference between the two; `utilities` is (settings, questions))."""
+    u = np.asarray(utilities, dtype=np.float64)
+    mean = u.mean(axis=1)
+    out = []
+    for i, h in enumerate(settings):
+        best = max((j for j, g in enumerate(settings) if family(g) == family(h)), key=lambda j: mean[j])
+        d = u[best] - u[i]
+        se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+        out.append(float(d.mean()) <= se)
+    return out
+
+
+def choose(settings: list[Hyper], utilities: np.ndarray) -> int:
+    """The setting to ship, from each question's held-out utility under each setting ((settings, questions)).
+
+    Within each form of the quote model, the most strongly regularised setting (smallest quote C, then
+    smallest confidence C) within one standard error of the form's best: the one-standard-error rule. Between
+    forms, the highest mean utility. Settings a question or two apart are a coin toss on 185 questions; taking
+    the best by its mean alone chose by that toss (README, "Tuned numbers")."""
+    mean = np.asarray(utilities, dtype=np.float64).mean(axis=1)
+    close = within_one_se(settings, utilities)
+    picks = [min((i for i, h in enumerate(settings) if family(h) == form and close[i]),
+                 key=lambda i: (settings[i].quote_c, settings[i].confidence_c, -mean[i]))
+             for form in dict.fromkeys(family(h) for h in settings)]
+    return max(picks, key=lambda i: mean[i])
+
+
 def held_out(n: int, k: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train, test) index pairs of K-fold cross-validation by question."""
     return [(np.setdiff1d(np.arange(n), test), test) for test in folds(n, k, seed)]
