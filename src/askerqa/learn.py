@@ -190,7 +190,7 @@ def choose(settings: list[Hyper], utilities: np.ndarray) -> int:
 
     Within each form of the quote model, the most strongly regularised setting (smallest quote C, then
     smallest confidence C) within one standard error of the form's best: the one-standard-error rule. Between
-    forms, the highest mean utility. Settings a question or two apart are a coin toss on 185 questions; taking
+    forms, the highest mean utility. Settings a question or two apart are a coin toss on ~200 questions; taking
     the best by its mean alone chose by that toss (README, "Tuned numbers")."""
     mean = np.asarray(utilities, dtype=np.float64).mean(axis=1)
     close = within_one_se(settings, utilities)
