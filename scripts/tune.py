@@ -28,7 +28,7 @@ import numpy as np
 
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
-from askerqa.evaluate import Result, analyse_all, cross_validate, load_questions, mean_tables, result, summarise
+from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
 from askerqa.learn import Gold, Hyper, candidate_labels, choose, constraint_counts, family, fit, within_one_se
 from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds, value
 
@@ -76,15 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     utilities = []  # per setting: each question's held-out utility, averaged over the seeds
     seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
-        runs = [cross_validate(engine, questions, analyses, args.k, seed, hyper, labels) for seed in seeds]
-        table = mean_tables([t for t, _ in runs], sum_n=False)
-        utilities.append(np.mean([[value(r.answer.status, r.right, r.alternative_right) for r in rs]
-                                  for _, rs in runs], axis=0))
+        table, _, runs = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
+        utilities.append(np.mean([[value(r.answer.status, r.right, r.alternative_right) for r in rs] for rs in runs],
+                                 axis=0))
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,
                       "utility": round(table["all"]["Utility"], 4)})
-        held_out_results.append(runs[0][1])
+        held_out_results.append(runs[0])
         print(f"{family(hyper)} C quote {hyper.quote_c:<5} confidence {hyper.confidence_c:<4} " +
               " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
     chosen = choose(GRID, np.vstack(utilities))

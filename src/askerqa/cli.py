@@ -259,7 +259,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print("\nTilpasset (modellene i askerqa/data/tuned.json, tilpasset blant annet disse spørsmålene):")
         print(format_table(table))
     if args.misses:
-        for r in (cv_results if cv_table else results):
+        for r in (cv_results[0] if cv_table else results):
             if r.question.answerable and (r.first_hit != 1 or not r.answer_ok):
                 print(f"- {r.question.id} [{r.question.type}] {r.question.question}\n"
                       f"    første treff: {r.first_hit}  {r.answer.status} {r.answer.confidence:.2f} "

@@ -253,11 +253,11 @@ def cross_validate(engine, questions: list[Question], analyses: list, k: int = 5
 
 def repeated_cross_validate(engine, questions: list[Question], analyses: list, k: int = 5, seeds: range | list[int] = range(5),
                             hyper=None, labels: list | None = None
-                            ) -> tuple[dict[str, dict[str, float]], list[dict[str, dict[str, float]]], list[Result]]:
+                            ) -> tuple[dict[str, dict[str, float]], list[dict[str, dict[str, float]]], list[list[Result]]]:
     """K-fold cross-validation repeated over fold assignments (one per seed), as `askerqa eval --cv` and
     scripts/tune.py measure: with ~40 questions a fold, one split moves the figures by a question or two by
-    luck alone. Returns the mean over the seeds, each seed's table, and the first seed's held-out results."""
+    luck alone. Returns the mean over the seeds, each seed's table, and each seed's held-out results."""
     runs = [cross_validate(engine, questions, analyses, k, seed, hyper, labels) for seed in seeds]
     per_seed = [table for table, _ in runs]
-    return mean_tables(per_seed, sum_n=False), per_seed, runs[0][1]
+    return mean_tables(per_seed, sum_n=False), per_seed, [results for _, results in runs]
 
