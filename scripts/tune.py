@@ -30,7 +30,7 @@ from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
 from askerqa.learn import Gold, Hyper, candidate_labels, choose, constraint_counts, family, fit, within_one_se
-from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds, value
+from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
@@ -77,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [args.seed + i for i in range(args.repeats)]
     for hyper in GRID:
         table, _, runs = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
-        utilities.append(np.mean([[value(r.answer.status, r.right, r.alternative_right) for r in rs] for rs in runs],
-                                 axis=0))
+        utilities.append(np.mean([[r.utility for r in rs] for rs in runs], axis=0))
         row = {m: round(table["all"][m], 4) for m in KEEP}
         tried.append({"quote_c": hyper.quote_c, "confidence_c": hyper.confidence_c, "listwise": hyper.listwise,
                       "pairwise": hyper.pairwise, "cv": row,

@@ -107,6 +107,11 @@ class Result:
                                                 for a in self.answer.alternatives)
 
     @property
+    def utility(self) -> float:
+        """What this answer is worth to a citizen (askerqa.outcomes.value)."""
+        return value(self.answer.status, self.right, self.alternative_right)
+
+    @property
     def figure_ok(self) -> bool:
         if not self.ranked:
             return False
@@ -177,7 +182,7 @@ def summarise(results: list[Result], all_passages: list[Passage]) -> dict[str, d
         row["HiddenRight"] = sum(r.answer.status == "not_found" and r.right for r in rs) / len(rs)
         row["Uncertain"] = sum(r.answer.status == "uncertain" for r in rs) / len(rs)
         # what the answers are worth to the citizens, per question (askerqa.outcomes: scripts/tune.py selects by it)
-        row["Utility"] = sum(value(r.answer.status, r.right, r.alternative_right) for r in rs) / len(rs)
+        row["Utility"] = sum(r.utility for r in rs) / len(rs)
         table[name] = row
     return table
 
