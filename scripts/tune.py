@@ -21,6 +21,7 @@ import hashlib
 import json
 import sys
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": [{"file": name, "sha256": hashlib.sha256((ROOT / name).read_bytes()).hexdigest()} for name in args.sets],
         "questions": len(questions),
         "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
+        "fusion": asdict(engine.fusion),  # the retrieval's weights the analyses were made with (fusion.json)
         "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
                   "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),

@@ -26,6 +26,10 @@ TEXTS = [
     "I Bærum var turnoveren 18,0 prosent.",
     "I perioden 2019 til 2022 var sykefraværet i snitt 8,0 prosent.",
     "SYKEFRAVÆR OG TURNOVER I KOMMUNEN.",
+    "Netto driftsresultat var i snitt 3,1 prosent i perioden 2019-2022. Driftsbudsjettet er styrket med 760 "
+    "millioner kroner fra 2020 til 2023.",
+    "ANDEL AV DRIFTSBUDSJETTET TIL VELFERD: 34 %.",
+    "Velferd har et driftsbudsjett på 2,2 milliarder kroner.",
 ]
 
 
@@ -64,7 +68,7 @@ def _ask(report: Report, question: str, models: Models):
     order = list(range(n))
     signals = Signals(0.9, 0.9, 1.0, 0, False)
     a = analyse(report, query, constraints_of(question, report.names), qvec, order, [1.0] * n,
-                np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32), signals)
+                np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32), signals, depth=n)
     return decide(report, a, models)
 
 
@@ -80,6 +84,20 @@ def test_a_year_asked_alone_is_not_answered_with_a_period_ending_in_it(report):
     assert "9,3 prosent" in answer.figures and "perioden" not in answer.text
     answer = _ask(report, "Hvor høyt var sykefraværet i snitt i perioden 2019-2022?", _models(bias=5.0))
     assert "8,0 prosent" in answer.figures  # asked for the period, the period's figure
+
+
+def test_a_year_in_the_next_sentence_about_something_else_is_not_the_asked_year(report):
+    answer = _ask(report, "Hva ble netto driftsresultat i 2023?", _models(bias=5.0))
+    assert "3,1 prosent" not in answer.figures  # the result is given for 2019-2022; 2023 dates the budget
+    answer = _ask(report, "Hva var netto driftsresultat i perioden 2019-2022?", _models(bias=5.0))
+    assert "3,1 prosent" in answer.figures
+
+
+def test_a_budget_is_answered_with_its_amount_and_a_share_with_the_share(report):
+    answer = _ask(report, "Hvor stort er driftsbudsjettet til Velferd?", _models(bias=5.0))
+    assert answer.text == "Velferd har et driftsbudsjett på 2,2 milliarder kroner."
+    answer = _ask(report, "Hvor stor andel av driftsbudsjettet går til Velferd?", _models(bias=5.0))
+    assert "34 %" in answer.figures
 
 
 def test_a_heading_alone_is_never_the_quote(report):

@@ -48,3 +48,12 @@ def test_question_reading():
     assert parse_question("Which schools were built?").wants_list
     assert not parse_question("Hvilken plassering har Asker i Kommune-NM?").wants_list
     assert not parse_question("Hvor mange bibliotek har kommunen?").wants_list
+
+
+def test_a_question_about_cost_or_budget_wants_an_amount_of_money_unless_it_asks_for_a_share():
+    for question in ("Hva koster drift av bibliotekene?", "Hvor stort budsjett har Medborgerskap i 2023?",
+                     "What was the operating budget for culture?", "hvor mye penger fikk kommunen i tilskudd"):
+        assert parse_question(question).wants_money, question
+    for question in ("Hvor stor andel av driftsbudsjettet går til Medborgerskap?", "Hvor mange bibliotek har kommunen?",
+                     "What share of the budget goes to culture?"):
+        assert not parse_question(question).wants_money, question

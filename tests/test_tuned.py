@@ -13,6 +13,7 @@ from askerqa.index import pipeline_sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 RETUNE = "run `python scripts/tune.py` (it rewrites src/askerqa/data/tuned.json)"
+REFUSE = "run `python scripts/tune_fusion.py`, then `python scripts/tune.py`"
 
 
 def test_the_models_load_and_read_todays_features():
@@ -56,3 +57,33 @@ def test_a_setting_ahead_by_a_coin_toss_gives_way_to_the_more_regularised_one():
     assert within_one_se(grid, np.vstack([base, clear, worse])) == [False, True, True]
     # between forms the better utility wins, whatever the regularisation
     assert choose(grid, np.vstack([worse, worse, base])) == 2
+
+
+def test_the_fusion_weights_were_checked_on_the_current_gold_sets_and_the_models_tuned_with_them():
+    from dataclasses import asdict
+
+    from askerqa.ranking import FUSION_PATH, FusionWeights
+
+    record = json.loads(FUSION_PATH.read_text(encoding="utf-8"))
+    for data in record["data"]:
+        assert hashlib.sha256((ROOT / data["file"]).read_bytes()).hexdigest() == data["sha256"], REFUSE
+    assert record["index"]["pipeline_sha256"] == pipeline_sha256(), REFUSE
+    chosen = asdict(FusionWeights.tuned())
+    assert any({k: t[k] for k in chosen} == chosen for t in record["tried"]) and record["folds"]["k"] >= 2
+    # the answer models learnt from analyses made with the shipped weights
+    assert json.loads(TUNED_PATH.read_text(encoding="utf-8"))["fusion"] == chosen, RETUNE
+
+
+def test_new_fusion_weights_must_beat_the_current_ones_by_more_than_the_noise():
+    import numpy as np
+
+    from askerqa.learn import beats
+
+    rng = np.random.default_rng(1)
+    current = rng.choice([1.0, 0.25, -0.5, -6.0], size=200, p=[0.6, 0.25, 0.12, 0.03])
+    one_question = current.copy()
+    one_question[:3] += 1.25  # three questions a little better, one a little worse: about one question ahead
+    one_question[3] -= 1.25
+    assert not beats(one_question, current)
+    assert beats(current + 0.25, current)  # better on every question
+    assert not beats(current, current)

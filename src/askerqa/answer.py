@@ -44,6 +44,8 @@ _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av
 # a list of names: `raus, nær, modig og skapende`, `(Sætre, Sydskogen, Torvbråten, Risenga, Hvalstad)`
 _ITEM = r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*){0,2}"
 _ENUMERATION = re.compile(rf"{_ITEM}, {_ITEM},? (?:og|eller|samt) {_ITEM}|(?:{_ITEM}, ){{3,}}{_ITEM}|(?:→[^→]+){{2,}}")
+# an amount of money: a figure and a currency word in one unit (a table row puts it in its label: `…, mill. kr:`)
+_MONEY = re.compile(r"\b(?:kroner|kr|NOK|mill\.|mrd\.|milliard\w*|million\w*)(?!\w)", re.I)
 _INNER_NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][a-zæøå]+")
 _DATE = re.compile(r"\b\d{1,2}\.\s?(?:\d{1,2}\.|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
                    r"november|desember)")
@@ -93,6 +95,19 @@ class UnitFeatures:
     has_time: bool = False  # a year or a date
     single_years: frozenset[str] = frozenset()  # years that stand alone, not as the end of a span
     heading: bool = False  # a title in capitals left in the text (`KOMMUNES INNBYGGERPANEL`): no quote
+    has_money: bool = False  # an amount of money (`2,8 mrd. kroner`, `402 mill. kr`)
+    parts: tuple[UnitFeatures, ...] = ()  # a pair of sentences: each one's own features
+
+    def years_on(self, terms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """(years, single years) of the sentences that speak of a question word: in a pair, a year in the
+        neighbouring sentence about something else dates that, not the answer (`… netto driftsresultat på 3,1
+        prosent i perioden 2019-2022. Driftsbudsjettet er styrket … fra 2020 til 2023.` holds no 2023 figure
+        for the result)."""
+        on_topic = [p for p in self.parts if p.terms & terms]
+        if not on_topic:
+            return self.years, self.single_years
+        return (frozenset().union(*(p.years for p in on_topic)),
+                frozenset().union(*(p.single_years for p in on_topic)))
 
 
 def in_capitals(text: str) -> bool:
@@ -109,7 +124,7 @@ def unit_features(text: str, names: Names) -> UnitFeatures:
                         bool(_ENUMERATION.search(text)), years, names.in_text(text),
                         bool(_ANAPHOR.match(text)), len(text.split()), bool(_INNER_NAME.search(text)),
                         bool(years) or bool(_DATE.search(text)), single_years_in(text),
-                        not has_figure and in_capitals(text))
+                        not has_figure and in_capitals(text), has_figure and bool(_MONEY.search(text)))
 
 
 @dataclass(frozen=True)
@@ -189,7 +204,8 @@ def _passage_candidates(report: Report, rows: np.ndarray) -> PassageCandidates:
                                     unit.gives_reason or b.gives_reason, unit.enumerates or b.enumerates,
                                     unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words,
                                     unit.has_name or b.has_name, unit.has_time or b.has_time,
-                                    unit.single_years | b.single_years)
+                                    unit.single_years | b.single_years, has_money=unit.has_money or b.has_money,
+                                    parts=(unit, b))
                 spans.append((int(start), end2, pair, True))
                 vectors.append(v / np.linalg.norm(v))
     dim = report.vectors.shape[1]
@@ -203,7 +219,7 @@ CANDIDATE_FEATURES = (
     "cos", "passage_cos", "rank", "lexical", "cover", "passage_cover", "number", "no_number",
     "year_hit", "year_miss", "year_other", "name_hit", "name_miss", "name_extra", "cause", "enumeration",
     "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover", "no_name", "no_time",
-    "year_in_span_only", "cos_gap", "cover_gap",
+    "year_in_span_only", "no_money", "cos_gap", "cover_gap",
 )
 _GAPPED = [0, 4]  # cos, cover: appended as gaps to the question's best
 QUESTION_FEATURES = (
@@ -255,7 +271,9 @@ class Analysis:
         """Candidates that carry the asked years and names (all, when the question asks for none). A year
         asked on its own (`i 2022`) is carried on its own when any candidate does so: a period that ends in
         it (`2019 til 2022`) answers another question (on the shared sets the right quote printed a year
-        asked alone on its own in every question: tuned.json "constraints")."""
+        asked alone on its own in every question: tuned.json "constraints"). A question about a cost or a
+        budget is answered with an amount of money when any candidate holds one (not with its share of the
+        total: the right quote held an amount in every such question, tuned.json "constraints")."""
         f = self.features
         ok = np.ones(len(self.candidates), dtype=bool)
         if self.constraints.years:
@@ -265,6 +283,9 @@ class Analysis:
                 ok = alone if alone.any() else ok
         if self.constraints.names:
             ok &= f[:, CANDIDATE_FEATURES.index("name_hit")] > 0
+        if self.query.wants_money:
+            money = ok & (f[:, CANDIDATE_FEATURES.index("no_money")] == 0)
+            ok = money if money.any() else ok
         return ok
 
     def constrained(self, scores: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -302,18 +323,19 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
             cover = sum(w for t, w in weighted.items() if t in unit.terms) / total
             years, names = constraints.years, constraints.names
             has_names = unit.names | section_names
-            year_hit = bool(years & unit.years)
+            unit_years, unit_single_years = unit.years_on(terms)
+            year_hit = bool(years & unit_years)
             rows.append([
                 cos, float(cosine[pidx]), 1.0 / (1 + rank), float(lexical[pidx]) / lex_max, cover, pcover,
                 float(query.wants_number and unit.has_figure), float(query.wants_number and not unit.has_figure),
-                float(year_hit), float(bool(years) and not year_hit), float(bool(years) and not year_hit and bool(unit.years)),
+                float(year_hit), float(bool(years) and not year_hit), float(bool(years) and not year_hit and bool(unit_years)),
                 float(bool(names & has_names)), float(bool(names) and not names & has_names),
                 float(bool(unit.names - names)), float(why and unit.gives_reason),
                 float(query.wants_list and unit.enumerates), float(pair), float(unit.anaphor),
                 float(unit.words < 6 and passage.kind != "table_row"), float(passage.kind == "table_row"),
                 float(passage.kind == "list"), en * cos, en * cover,
                 float(query.wants_name and not unit.has_name), float(query.wants_time and not unit.has_time),
-                float(year_hit and not years & unit.single_years),
+                float(year_hit and not years & unit_single_years), float(query.wants_money and not unit.has_money),
             ])
             cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)
@@ -479,7 +501,7 @@ def _note(a: Analysis, best_index: int | None, satisfied: bool) -> str:
     f = dict(zip(CANDIDATE_FEATURES, a.features[best_index], strict=True))
     if a.constraints.years and not f["year_hit"]:
         asked = " eller ".join(sorted(a.constraints.years))
-        held = sorted(best.unit.years)
+        held = sorted(best.unit.years_on(a.terms)[0])
         have = f" Det nærmeste den har, gjelder {', '.join(held)}." if held else ""
         return f"Rapporten ser ikke ut til å oppgi dette for {asked}.{have}"
     return "Rapporten ser ikke ut til å oppgi dette for det stedet eller den gruppen spørsmålet nevner."

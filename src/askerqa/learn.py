@@ -171,6 +171,14 @@ def family(hyper: Hyper) -> str:
     return "listwise" if hyper.listwise else "pairwise" if hyper.pairwise else "pointwise"
 
 
+def beats(challenger: np.ndarray, incumbent: np.ndarray) -> bool:
+    """Whether the challenger's per-question utility is ahead of the incumbent's by more than one standard
+    error of the per-question difference."""
+    d = np.asarray(challenger, dtype=np.float64) - np.asarray(incumbent, dtype=np.float64)
+    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+    return float(d.mean()) > se
+
+
 def within_one_se(settings: list[Hyper], utilities: np.ndarray) -> list[bool]:
     """For each setting, whether its mean utility is within one standard error of the best of its form (the
     error of the per-question difference between the two; `utilities` is (settings, questions))."""
@@ -179,9 +187,7 @@ def within_one_se(settings: list[Hyper], utilities: np.ndarray) -> list[bool]:
     out = []
     for i, h in enumerate(settings):
         best = max((j for j, g in enumerate(settings) if family(g) == family(h)), key=lambda j: mean[j])
-        d = u[best] - u[i]
-        se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
-        out.append(float(d.mean()) <= se)
+        out.append(not beats(u[best], u[i]))
     return out
 
 
@@ -226,11 +232,12 @@ def cross_validated_answers(report: Report, analyses: list[Analysis], golds: lis
 
 
 def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[np.ndarray]) -> dict[str, int]:
-    """How often a right quote carries the asked year / name: the evidence for making them hard constraints."""
+    """How often a right quote carries the asked year / name / amount of money: the evidence for making them
+    constraints."""
     year_hit, name_hit = CANDIDATE_FEATURES.index("year_hit"), CANDIDATE_FEATURES.index("name_hit")
-    span_only = CANDIDATE_FEATURES.index("year_in_span_only")
+    span_only, no_money = CANDIDATE_FEATURES.index("year_in_span_only"), CANDIDATE_FEATURES.index("no_money")
     counts = {"year_asked": 0, "year_carried": 0, "year_alone_asked": 0, "year_alone_carried": 0,
-              "name_asked": 0, "name_carried": 0}
+              "name_asked": 0, "name_carried": 0, "money_asked": 0, "money_carried": 0}
     for a, g, lab in zip(analyses, golds, labels, strict=True):
         if not g.answerable or not lab.any():
             continue
@@ -244,4 +251,7 @@ def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[
         if a.constraints.names:
             counts["name_asked"] += 1
             counts["name_carried"] += int((right[:, name_hit] > 0).any())
+        if a.query.wants_money:
+            counts["money_asked"] += 1
+            counts["money_carried"] += int((right[:, no_money] == 0).any())
     return counts

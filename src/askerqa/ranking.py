@@ -7,21 +7,33 @@ passages it scores above zero.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+FUSION_PATH = Path(__file__).parent / "data" / "fusion.json"
 
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """Hand-set on the first dev set (a coarse grid); not yet cross-validated. The learned answer stage reads
-    each passage's fused rank, cosine and BM25 score as separate signals, which makes these matter less."""
+    """The shipped weights are `tuned()`: scripts/tune_fusion.py checks them in cross-validation on the shared
+    gold sets (data/fusion.json). The defaults are where that search started, hand-set on the first dev set.
+    The learned answer stage reads each passage's fused rank, cosine and BM25 score as separate signals,
+    which makes these matter less."""
 
     k: float = 10.0
     dense: float = 1.0
     lexical: float = 0.5
     sentence: float = 1.0  # ranking by each passage's best-matching sentence
     depth: int = 100  # how deep each ranking is read
+
+    @classmethod
+    def tuned(cls, path: Path = FUSION_PATH) -> FusionWeights:
+        """The weights scripts/tune_fusion.py chose (data/fusion.json)."""
+        c = json.loads(path.read_text(encoding="utf-8"))["chosen"]
+        return cls(float(c["k"]), float(c["dense"]), float(c["lexical"]), float(c["sentence"]), int(c["depth"]))
 
 
 @dataclass(frozen=True)

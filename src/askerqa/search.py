@@ -39,7 +39,7 @@ class Engine:
         self.data = data
         self.model = model
         self.settings = settings
-        self.fusion = FusionWeights()
+        self.fusion = FusionWeights.tuned()
         self._models: Models | None = None
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
