@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from askerqa.ingest import ingest
-from askerqa.tables import left_title, parse_table
+from askerqa.tables import left_title, parse_table, right_title
 from askerqa.text import match_normalise
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tables.json"
@@ -286,7 +286,9 @@ def test_two_tables_side_by_side_give_no_rows_and_no_mixed_source():
     assert ["40-54 år 2760"] in [[x for _, x in p] for p in t.text_paragraphs]
     title = left_title(["ANDELEN ANSATTE FORDELT ANTALL ANSATTE FORDELT", "PÅ KJØNN PÅ ALDER"])
     assert title == "ANDELEN ANSATTE FORDELT PÅ KJØNN"
-    assert left_title(["TO TITLER SOM IKKE SPEILES"]) == ""
+    right = right_title(["ANDELEN ANSATTE FORDELT ANTALL ANSATTE FORDELT", "PÅ KJØNN PÅ ALDER"])
+    assert right == "ANTALL ANSATTE FORDELT PÅ ALDER"
+    assert left_title(["TO TITLER SOM IKKE SPEILES"]) == "" and right_title(["TO TITLER SOM IKKE SPEILES"]) == ""
 
 
 # --- typed from the report's lines (tables fixed by the rules above) ----------------------------
@@ -315,7 +317,8 @@ def test_titles_and_rows_the_hand_typing_found_wrong_in_the_old_parse(report):
     assert "ANDEL AV KOMMUNENS TOTALE DRIFTSBUDSJETT 2023 – MEDBORGERSKAP" in titles
     assert not any("DRIFTS BUDSJETT" in t for t in titles)
     side = next(reg.table for reg in report.tables if reg.table.side_by_side)
-    assert side.title == "ANDELEN ANSATTE I ASKER KOMMUNE FORDELT PÅ KJØNN" and side.source == "Kilde: Asker kommune"
+    assert side.title == ("ANDELEN ANSATTE I ASKER KOMMUNE FORDELT PÅ KJØNN / ANTALL ANSATTE I ASKER KOMMUNE FORDELT "
+                          "PÅ ALDER") and side.source == "Kilde: Asker kommune"
     rows = {k: v for reg in report.tables for k, v in _rows(reg.table).items()}
     assert rows["Andelen innbyggere (16-25 år) som verken er i arbeid eller utdanning"] == [
         ("2019", "11 %"), ("2020", "Tall kommer"), ("2021", "Tall kommer"), ("2022", "Tall kommer")]

@@ -23,6 +23,7 @@ from .tables import (
     left_title,
     parse_table,
     recurring_row_labels,
+    right_title,
     trailing_cells,
     values_only,
 )
@@ -461,8 +462,12 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                 if q.role == "credit":
                     report.drop(q.lines, "credit")
             table = parse_table([q.lines for q in region if q.role != "credit"], title, known, row_labels)
-            if table.side_by_side:  # two titles beside each other: the left one, or none rather than a mix
-                table.title = left_title(title_lines, known) if title_lines and title == join_lines(title_lines, known) else ""
+            if table.side_by_side:
+                # two titles beside each other, and lines that hold both tables' cells (`Kvinner 76 % Under 25 år
+                # 221`): both titles, each whole, so that no figure stands under the other table's title alone
+                both = title_lines and title == join_lines(title_lines, known)
+                left, right = (left_title(title_lines, known), right_title(title_lines, known)) if both else ("", "")
+                table.title = f"{left} / {right}" if left and right else ""
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
             report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))
             column = list(table.text_column)

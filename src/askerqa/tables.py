@@ -635,6 +635,14 @@ def left_title(lines: list[str], known: Callable[[str], bool] | None = None) -> 
     return join_lines(left, known)
 
 
+def right_title(lines: list[str], known: Callable[[str], bool] | None = None) -> str:
+    """The right one of two titles printed side by side (`ANTALL ANSATTE ... FORDELT PÅ ALDER`); "" as
+    `left_title`."""
+    if not left_title(lines, known):
+        return ""
+    return join_lines([" ".join(line.split()[len(line.split()) // 2 :]) for line in lines], known)
+
+
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
     """Group names printed over repeating sub-columns: `Personbiler Varebiler Lastebiler` above
     `2019 2022 2019 2022 2019 2022` -> `Personbiler 2019`, `Personbiler 2022`, `Varebiler 2019`, ...
