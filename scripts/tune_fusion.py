@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{weights} " + " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
     better = [i for i in range(1, len(settings)) if beats(utilities[i], utilities[0])]
     chosen = max(better, key=lambda i: float(utilities[i].mean())) if better else 0
-    for entry, i in zip(tried, range(len(settings)), strict=True):
+    for i, entry in enumerate(tried):
         entry["beats_current_by_more_than_one_se"] = i in better
     record = {
         "about": "Fusion weights of the retrieval (askerqa.ranking); regenerate with `python scripts/tune_fusion.py`, "

@@ -93,6 +93,11 @@ def test_a_year_in_the_next_sentence_about_something_else_is_not_the_asked_year(
     assert "3,1 prosent" in answer.figures
 
 
+def test_a_period_asked_is_not_answered_with_a_period_that_only_shares_one_end(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i perioden 2022-2023?", _models(bias=5.0))
+    assert answer.status == "not_found" and "2023" in answer.note
+
+
 def test_a_budget_is_answered_with_its_amount_and_a_share_with_the_share(report):
     answer = _ask(report, "Hvor stort er driftsbudsjettet til Velferd?", _models(bias=5.0))
     assert answer.text == "Velferd har et driftsbudsjett på 2,2 milliarder kroner."

@@ -278,6 +278,9 @@ class Analysis:
         ok = np.ones(len(self.candidates), dtype=bool)
         if self.constraints.years:
             ok &= f[:, CANDIDATE_FEATURES.index("year_hit")] > 0
+            if len(self.constraints.years) > 1:  # a period (`2022-2023`, `fra 2020 til 2023`): both ends
+                ok &= np.array([self.constraints.years <= c.unit.years_on(self.terms)[0] for c in self.candidates],
+                               dtype=bool)
             if self.constraints.single_years:
                 alone = ok & (f[:, CANDIDATE_FEATURES.index("year_in_span_only")] == 0)
                 ok = alone if alone.any() else ok
@@ -499,9 +502,10 @@ def _note(a: Analysis, best_index: int | None, satisfied: bool) -> str:
         return ""
     best = a.candidates[best_index]
     f = dict(zip(CANDIDATE_FEATURES, a.features[best_index], strict=True))
-    if a.constraints.years and not f["year_hit"]:
-        asked = " eller ".join(sorted(a.constraints.years))
-        held = sorted(best.unit.years_on(a.terms)[0])
+    held_years = best.unit.years_on(a.terms)[0]
+    if a.constraints.years and not (f["year_hit"] and a.constraints.years <= held_years):
+        asked = " og ".join(sorted(a.constraints.years))  # one year, or both ends of a period
+        held = sorted(held_years)
         have = f" Det nærmeste den har, gjelder {', '.join(held)}." if held else ""
         return f"Rapporten ser ikke ut til å oppgi dette for {asked}.{have}"
     return "Rapporten ser ikke ut til å oppgi dette for det stedet eller den gruppen spørsmålet nevner."
