@@ -16,25 +16,21 @@ every setting tried with its cross-validated metrics, and the fit on all data be
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import sys
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
+from askerqa.config import ROOT
 from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
 from askerqa.learn import Gold, Hyper, candidate_labels, choose, constraint_counts, family, fit, within_one_se
 from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
+from askerqa.tuning import arguments, provenance, seeds_of
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
 GRID = ([Hyper(q, c, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
         + [Hyper(q, 0.1, True) for q in (0.1, 1.0, 10.0)]  # listwise: a conditional logit per question
         + [Hyper(q, 0.1, False, True) for q in (0.01, 0.03, 0.1)])  # pointwise with every product of two signals
@@ -56,15 +52,7 @@ def calibration_bins(results: list[Result], seed: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0, help="the first seed of the repeated folds")
-    # 5, not 3: with 3 the choice between settings swung on two questions' FoundWrong (weighted 6), the
-    # noisiest figure; more fold assignments steady it
-    parser.add_argument("--repeats", type=int, default=5, help="how many fold assignments (seeds) to average")
-    parser.add_argument("--sets", nargs="+", default=DEFAULT_SETS)
-    parser.add_argument("--out", type=Path, default=TUNED_PATH)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__.splitlines()[1], TUNED_PATH, argv)
 
     started = time.perf_counter()
     engine = Engine.load()
@@ -75,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     tried = []
     held_out_results = []
     utilities = []  # per setting: each question's held-out utility, averaged over the seeds
-    seeds = [args.seed + i for i in range(args.repeats)]
+    seeds = seeds_of(args)
     for hyper in GRID:
         table, _, runs = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
         utilities.append(np.mean([[r.utility for r in rs] for rs in runs], axis=0))
@@ -97,13 +85,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                                         strict=True)], engine.passages)
     record = {
         "about": "Weights of the answer stage (askerqa.answer); regenerate with `python scripts/tune.py`.",
-        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data": [{"file": name, "sha256": hashlib.sha256((ROOT / name).read_bytes()).hexdigest()} for name in args.sets],
-        "questions": len(questions),
-        "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
+        **provenance(engine.data.manifest, args, len(questions)),
         "fusion": asdict(engine.fusion),  # the retrieval's weights the analyses were made with (fusion.json)
-        "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
-                  "over the seeds"},
         "constraints": constraint_counts(analyses, golds, labels),
         "selection": (f"cross-validated utility per question (askerqa.outcomes): found +{RIGHT} when right, "
                       f"-{WRONG_COST} when wrong; uncertain +{UNCERTAIN_RIGHT} when a possible answer is right, "

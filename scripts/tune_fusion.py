@@ -15,24 +15,20 @@ src/askerqa/data/fusion.json; run scripts/tune.py after it whenever the weights 
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import sys
 import time
 from dataclasses import asdict, replace
-from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 
 from askerqa import Engine
+from askerqa.config import ROOT
 from askerqa.evaluate import analyse_all, load_questions, repeated_cross_validate
 from askerqa.learn import Gold, Hyper, beats, candidate_labels
 from askerqa.ranking import FUSION_PATH, FusionWeights
+from askerqa.tuning import arguments, provenance, seeds_of
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SETS = ["eval/dev.jsonl", "eval/extra.jsonl", "eval/followup.jsonl"]
 KEEP = ("R@1", "R@5", "MRR@10", "Answer", "FoundWrong", "HiddenRight", "Uncertain", "Utility")
 
 
@@ -45,20 +41,14 @@ def grid(current: FusionWeights) -> list[FusionWeights]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sets", nargs="+", default=DEFAULT_SETS)
-    parser.add_argument("--out", type=Path, default=FUSION_PATH)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__.splitlines()[1], FUSION_PATH, argv)
 
     started = time.perf_counter()
     engine = Engine.load()
     questions = [q for name in args.sets for q in load_questions(ROOT / name)]
     golds = [Gold(q.evidence, q.answerable) for q in questions]
     hyper = Hyper.tuned()
-    seeds = [args.seed + i for i in range(args.repeats)]
+    seeds = seeds_of(args)
     settings = grid(engine.fusion)
     tried, utilities = [], []
     for weights in settings:
@@ -77,18 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "about": "Fusion weights of the retrieval (askerqa.ranking); regenerate with `python scripts/tune_fusion.py`, "
                  "then `python scripts/tune.py`.",
-        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data": [{"file": name, "sha256": hashlib.sha256((ROOT / name).read_bytes()).hexdigest()} for name in args.sets],
-        "questions": len(questions),
-        "index": {k: engine.data.manifest.get(k) for k in ("corpus_sha256", "pipeline_sha256", "model_id")},
+        **provenance(engine.data.manifest, args, len(questions)),
         "answer_stage": asdict(hyper),
-        "folds": {"k": args.k, "seeds": seeds, "by": "question, numpy default_rng(seed).permutation; metrics averaged "
-                  "over the seeds"},
         "selection": "cross-validated utility per question (askerqa.outcomes); the current weights (the first "
                      "tried) stay unless a setting beats them by more than one standard error of the "
                      "per-question difference (askerqa.learn.beats); of those that do, the best",
         "tried": tried,
-        "chosen": {k: v for k, v in tried[chosen].items() if k in asdict(settings[chosen])},
+        "chosen": asdict(settings[chosen]),
         "seconds": round(time.perf_counter() - started, 1),
     }
     args.out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from askerqa.ingest import ingest
-from askerqa.tables import left_title, parse_table, right_title
+from askerqa.tables import parse_table, side_titles
 from askerqa.text import match_normalise
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tables.json"
@@ -284,11 +284,10 @@ def test_two_tables_side_by_side_give_no_rows_and_no_mixed_source():
                            ["Kilde: Asker kommune 40-54 år 2760"]), "T")
     assert t.side_by_side and t.rows == [] and t.source == "Kilde: Asker kommune"
     assert ["40-54 år 2760"] in [[x for _, x in p] for p in t.text_paragraphs]
-    title = left_title(["ANDELEN ANSATTE FORDELT ANTALL ANSATTE FORDELT", "PÅ KJØNN PÅ ALDER"])
+    title, right = side_titles(["ANDELEN ANSATTE FORDELT ANTALL ANSATTE FORDELT", "PÅ KJØNN PÅ ALDER"])
     assert title == "ANDELEN ANSATTE FORDELT PÅ KJØNN"
-    right = right_title(["ANDELEN ANSATTE FORDELT ANTALL ANSATTE FORDELT", "PÅ KJØNN PÅ ALDER"])
     assert right == "ANTALL ANSATTE FORDELT PÅ ALDER"
-    assert left_title(["TO TITLER SOM IKKE SPEILES"]) == "" and right_title(["TO TITLER SOM IKKE SPEILES"]) == ""
+    assert side_titles(["TO TITLER SOM IKKE SPEILES"]) == ("", "")
 
 
 # --- typed from the report's lines (tables fixed by the rules above) ----------------------------

@@ -265,6 +265,8 @@ class Analysis:
     signals: Signals
     missing_rare: np.ndarray  # per candidate: the largest rarity (idf share) of a question word its passage lacks
     interpreted: str = ""  # a follow-up's standalone reading ("" when the question stood alone)
+    # per candidate: whether it carries every asked year (both ends of a period asked)
+    all_years: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
     @cached_property  # read by `constrained` and again by `alternative_indices` for an uncertain answer
     def eligible(self) -> np.ndarray:
@@ -279,8 +281,7 @@ class Analysis:
         if self.constraints.years:
             ok &= f[:, CANDIDATE_FEATURES.index("year_hit")] > 0
             if len(self.constraints.years) > 1:  # a period (`2022-2023`, `fra 2020 til 2023`): both ends
-                ok &= np.array([self.constraints.years <= c.unit.years_on(self.terms)[0] for c in self.candidates],
-                               dtype=bool)
+                ok &= self.all_years
             if self.constraints.single_years:
                 alone = ok & (f[:, CANDIDATE_FEATURES.index("year_in_span_only")] == 0)
                 ok = alone if alone.any() else ok
@@ -313,6 +314,7 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
     cands: list[Candidate] = []
     rows: list[list[float]] = []
     missing: list[float] = []
+    all_years: list[bool] = []
     for rank, pidx in enumerate(order[:depth]):
         passage = report.passages[pidx]
         pcover = sum(w for t, w in weighted.items() if t in report.passage_terms[pidx]) / total
@@ -342,13 +344,14 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
             ])
             cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)
+            all_years.append(years <= unit_years)
     features = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CANDIDATE_FEATURES) - len(_GAPPED))
     # how far each candidate falls below this question's best: similarity scales differ between questions
     # (an English question's best cosine is lower), a gap does not
     gaps = features[:, _GAPPED] - features[:, _GAPPED].max(axis=0) if len(rows) else np.empty((0, len(_GAPPED)))
     features = np.hstack([features, gaps])
     return Analysis(query, constraints, terms, list(order), list(fused), cands, features, signals,
-                    np.asarray(missing, dtype=np.float64), interpreted)
+                    np.asarray(missing, dtype=np.float64), interpreted, np.asarray(all_years, dtype=bool))
 
 
 # --- the learned models -----------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from .tables import (
     ParsedTable,
     has_values,
     header_columns,
-    left_title,
     parse_table,
     recurring_row_labels,
-    right_title,
+    side_titles,
     trailing_cells,
     values_only,
 )
@@ -466,7 +465,7 @@ def ingest(path: Path) -> tuple[list[Block], IngestReport]:
                 # two titles beside each other, and lines that hold both tables' cells (`Kvinner 76 % Under 25 år
                 # 221`): both titles, each whole, so that no figure stands under the other table's title alone
                 both = title_lines and title == join_lines(title_lines, known)
-                left, right = (left_title(title_lines, known), right_title(title_lines, known)) if both else ("", "")
+                left, right = side_titles(title_lines, known) if both else ("", "")
                 table.title = f"{left} / {right}" if left and right else ""
             numbers = [ln for q in [p, *region] for ln, _ in q.lines]
             report.tables.append(TableRegion(heading_path(), (min(numbers), max(numbers)), table))

@@ -621,26 +621,20 @@ def _source_beside_a_row(table: ParsedTable) -> None:
             return
 
 
-def left_title(lines: list[str], known: Callable[[str], bool] | None = None) -> str:
-    """The left one of two titles printed side by side, line by line: each line splits in the middle into
-    halves of equal length that agree in a word at the same place (`ANDELEN ANSATTE ... FORDELT` /
-    `ANTALL ANSATTE ... FORDELT`, `PÅ KJØNN` / `PÅ ALDER`). "" when a line does not split so."""
+def side_titles(lines: list[str], known: Callable[[str], bool] | None = None) -> tuple[str, str]:
+    """The two titles printed side by side, line by line: each line splits in the middle into halves of equal
+    length that agree in a word at the same place (`ANDELEN ANSATTE ... FORDELT` / `ANTALL ANSATTE ... FORDELT`,
+    `PÅ KJØNN` / `PÅ ALDER`). ("", "") when a line does not split so."""
     left: list[str] = []
+    right: list[str] = []
     for line in lines:
         words = line.split()
         half = len(words) // 2
         if len(words) % 2 or not any(a == b for a, b in zip(words[:half], words[half:], strict=True)):
-            return ""
+            return "", ""
         left.append(" ".join(words[:half]))
-    return join_lines(left, known)
-
-
-def right_title(lines: list[str], known: Callable[[str], bool] | None = None) -> str:
-    """The right one of two titles printed side by side (`ANTALL ANSATTE ... FORDELT PÅ ALDER`); "" as
-    `left_title`."""
-    if not left_title(lines, known):
-        return ""
-    return join_lines([" ".join(line.split()[len(line.split()) // 2 :]) for line in lines], known)
+        right.append(" ".join(words[half:]))
+    return join_lines(left, known), join_lines(right, known)
 
 
 def _grouped(label_buf: list[list[Line]], cols: list[str], table: ParsedTable) -> list[str] | None:
