@@ -30,6 +30,8 @@ TEXTS = [
     "millioner kroner fra 2020 til 2023.",
     "ANDEL AV DRIFTSBUDSJETTET TIL VELFERD: 34 %.",
     "Velferd har et driftsbudsjett på 2,2 milliarder kroner.",
+    "Tjenesteområde Oppvekst har 2500 årsverk. Oppvekst er det største tjenesteområdet.",
+    "Gode tjenester gir barn en trygg oppvekst.",
 ]
 
 
@@ -68,7 +70,7 @@ def _ask(report: Report, question: str, models: Models):
     order = list(range(n))
     signals = Signals(0.9, 0.9, 1.0, 0, False)
     a = analyse(report, query, constraints_of(question, report.names), qvec, order, [1.0] * n,
-                np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32), signals, depth=n)
+                np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32), signals, list(enumerate(order)))
     return decide(report, a, models)
 
 
@@ -124,6 +126,22 @@ def test_a_place_the_report_lacks_is_not_answered_with_askers_figure(report):
 def test_a_place_the_report_has_picks_its_sentence(report):
     answer = _ask(report, "Hvor stor var turnoveren i Bærum?", _models(bias=5.0))
     assert answer.found and "Bærum" in answer.text
+
+
+def test_a_service_area_asked_is_not_answered_with_the_whole_municipality(report):
+    answer = _ask(report, "Hvor høyt var sykefraværet i tjenesteområdet Oppvekst i 2022?", _models(bias=5.0))
+    assert answer.status == "not_found" and not answer.found  # the report gives 2022 for the whole municipality
+    answer = _ask(report, "Hvor mange årsverk har Oppvekst?", _models(bias=5.0))
+    assert answer.found and "2500" in answer.figures and "Oppvekst" in answer.text
+
+
+def test_a_service_area_is_a_name_only_where_written_as_one(report):
+    names = report.names
+    assert names.areas == {"oppvekst"}  # the report introduces it as "Tjenesteområde Oppvekst"
+    assert names.in_question("Hvor mange årsverk har tjenesteområdet oppvekst?") == {"oppvekst"}
+    assert names.in_question("Hva gjør kommunen for en trygg oppvekst?") == frozenset()
+    assert names.in_text("Oppvekst er det største tjenesteområdet.") == {"oppvekst"}
+    assert names.in_text("barn og unges oppvekst") == frozenset()
 
 
 def test_three_states_follow_the_confidence(report):

@@ -5,7 +5,7 @@ import doctest
 import numpy as np
 
 from askerqa import ranking
-from askerqa.ranking import FusionWeights, fuse
+from askerqa.ranking import FusionWeights, Ranking, fuse, quote_pool
 
 
 def test_the_docstring_example_holds():
@@ -42,3 +42,13 @@ def test_best_sentence_per_passage_in_either_order():
     shuffled = np.array([2, 0, 3, 0, 2])
     assert _best_per_passage(5, shuffled, scores).tolist() == [np.float32(0.9), -1.0, np.float32(0.2),
                                                                np.float32(0.3), -1.0]
+
+
+def test_quotes_are_drawn_from_the_fused_best_and_bm25s_best_once_each_with_their_fused_rank():
+    lexical = np.array([0.0, 0.0, 0.0, 9.0, 8.0, 0.0])
+    r = Ranking(np.array([0, 1, 2, 3, 4, 5]), np.zeros(6), np.zeros(6), 0.0, lexical)
+    assert quote_pool(r, FusionWeights(pool=2, lexical_pool=0)) == [(0, 0), (1, 1)]
+    assert quote_pool(r, FusionWeights(pool=2, lexical_pool=2)) == [(0, 0), (1, 1), (3, 3), (4, 4)]
+    assert quote_pool(r, FusionWeights(pool=4, lexical_pool=2)) == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]
+    # a passage BM25 does not score at all is never added for it
+    assert quote_pool(r, FusionWeights(pool=1, lexical_pool=4)) == [(0, 0), (3, 3), (4, 4)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,9 +35,10 @@ from .types import Alternative, Answer, Hit, Passage, Status
 MAX_QUOTE = 400
 TUNED_PATH = Path(__file__).parent / "data" / "tuned.json"
 
+# a unit is a whole word: `2500 årsverk` is 2500, not `2500 år` (years)
 _FIGURE = re.compile(
-    r"(?<![\w,.])-?\d{1,3}(?: \d{3})+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr\.?|kWh|år))?"
-    r"|(?<![\w,.])-?\d+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr/ ?m2|kr\.?|µg/m3|kg/m2|kWh|år))?"
+    r"(?<![\w,.])-?\d{1,3}(?: \d{3})+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr\.?|kWh|år)(?!\w))?"
+    r"|(?<![\w,.])-?\d+(?:,\d+)?(?:\s?(?:%|prosent(?:poeng)?|mill\.|mrd\.|kroner|kr/ ?m2|kr\.?|µg/m3|kg/m2|kWh|år)(?!\w))?"
 )
 _WHY = re.compile(r"\b(hvorfor|why|årsak(en)?|grunnen)\b", re.I)
 _CAUSE = re.compile(r"\b(skyldes|fordi|på grunn av|årsak(en|er)?|som følge av|sammenheng med|grunnet|derfor|"
@@ -301,9 +303,10 @@ class Analysis:
 
 
 def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.ndarray, order: list[int],
-            fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals, depth: int = 8,
-            interpreted: str = "") -> Analysis:
-    """Describe every candidate quote of the `depth` best passages by the signals in CANDIDATE_FEATURES."""
+            fused: list[float], cosine: np.ndarray, lexical: np.ndarray, signals: Signals,
+            pool: Sequence[tuple[int, int]], interpreted: str = "") -> Analysis:
+    """Describe every candidate quote of the passages in `pool` ((fused rank, passage index) each, see
+    askerqa.ranking.quote_pool) by the signals in CANDIDATE_FEATURES."""
     terms = frozenset(content_terms(query.text))
     weighted = report.idf.of(set(terms))
     total = sum(weighted.values()) or 1.0
@@ -315,7 +318,7 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
     rows: list[list[float]] = []
     missing: list[float] = []
     all_years: list[bool] = []
-    for rank, pidx in enumerate(order[:depth]):
+    for rank, pidx in pool:
         passage = report.passages[pidx]
         pcover = sum(w for t, w in weighted.items() if t in report.passage_terms[pidx]) / total
         lacks = max((w for t, w in weighted.items() if t not in report.passage_terms[pidx]), default=0.0) / top_weight
@@ -473,11 +476,16 @@ def question_features(a: Analysis, scores: np.ndarray, raw: np.ndarray | None = 
                      min(float(raw.max() - raw[b]), 5.0) if raw is not None else 0.0])
 
 
+def _figure_key(figure: str) -> str:
+    """A figure as a value, however the unit is spelled: a sentence's `9,3 prosent` is a row's `9,3 %`."""
+    return re.sub(r"\s", "", figure.replace("prosent", "%").replace("kroner", "kr").replace("kr.", "kr"))
+
+
 def _figure_agrees(a: Analysis, scores: np.ndarray, b: int, runners_up: int = 3) -> bool:
     """Whether another passage's strong candidate gives the same figure: two places in the report agreeing
     on a number is evidence that the number answers."""
     best = a.candidates[b]
-    figures = set(mark_figures(best.unit_text)[0]) if best.unit_text else set()
+    figures = {_figure_key(f) for f in mark_figures(best.unit_text)[0]} if best.unit_text else set()
     if not figures:
         return False
     seen = {best.passage_index}
@@ -486,7 +494,7 @@ def _figure_agrees(a: Analysis, scores: np.ndarray, b: int, runners_up: int = 3)
         if c.passage_index in seen:
             continue
         seen.add(c.passage_index)
-        if figures & set(mark_figures(c.unit_text)[0]):
+        if figures & {_figure_key(f) for f in mark_figures(c.unit_text)[0]}:
             return True
         if len(seen) > runners_up:
             break

@@ -23,6 +23,11 @@ SPAN = re.compile(rf"{YEAR_PATTERN}\s*(?:-|–|til|to)\s*{YEAR_PATTERN}"
 _WORD = re.compile(r"(?<![\w])[A-Za-zÆØÅæøåÉéÜüÖöÄä][\wÆØÅæøå-]*")
 # The report is about Asker kommune: naming it constrains nothing.
 _DEFAULT_NAMES = {"asker", "askers"}
+# The report's service areas are named where it introduces them ("Tjenesteområde Velferd omfatter …"). Their
+# names are also common nouns ("helse og velferd"), so they count only written with a capital in the report,
+# and in a question only with a capital or after "tjenesteområdet".
+_AREA = re.compile(r"\bTjenesteområde\s+([A-ZÆØÅ][a-zæøå]+)")
+_AREA_ASKED = re.compile(r"\btjenesteområde(?:t|ne)?\s+([A-Za-zÆØÅæøå]+)", re.I)
 
 
 def years_in(text: str) -> frozenset[str]:
@@ -42,14 +47,17 @@ class Names:
     folded: frozenset[str]
     words: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()  # names the report capitalises at least 3 times (Hurum, Bærum)
+    areas: frozenset[str] = frozenset()  # service areas (velferd, oppvekst …), folded
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> Names:
         capital: Counter[str] = Counter()
         lower: Counter[str] = Counter()
         words_seen: set[str] = set()
+        areas: set[str] = set()
         for text in texts:
             words_seen.update(fold(w) for w in _WORD.findall(text))
+            areas.update(fold(a) for a in _AREA.findall(text))
             for sentence in re.split(r"(?<=[.!?:])\s+|\n|→|:", text):
                 words = _WORD.findall(sentence)
                 for i, w in enumerate(words):
@@ -57,10 +65,13 @@ class Names:
                         continue
                     (capital if w[0].isupper() else lower)[fold(w)] += 1
         names = {w for w, n in capital.items() if lower[w] == 0 and len(w) >= 3} - _DEFAULT_NAMES
-        return cls(frozenset(names), frozenset(words_seen), frozenset(w for w in names if capital[w] >= 3))
+        return cls(frozenset(names), frozenset(words_seen), frozenset(w for w in names if capital[w] >= 3),
+                   frozenset(areas))
 
     def in_text(self, text: str) -> frozenset[str]:
-        return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w in self.folded)
+        """The names a text carries: the report's proper nouns, and a service area written with a capital."""
+        return frozenset(f for w in _WORD.findall(text) if (f := fold(w)) in self.folded
+                         or (f in self.areas and w[0].isupper()))
 
     def in_question(self, question: str, english: bool = False) -> frozenset[str]:
         """The report's names a question asks about: one it writes with a capital, or, typed in lower case
@@ -71,6 +82,9 @@ class Names:
             f = fold(w)
             if f in self.folded and ((i > 0 and w[0].isupper()) or (not english and f in self.common)):
                 out.add(f)
+            elif f in self.areas and i > 0 and w[0].isupper():
+                out.add(f)
+        out.update(f for a in _AREA_ASKED.findall(question) if (f := fold(a)) in self.areas)
         return frozenset(out)
 
     def unknown_in_question(self, question: str) -> frozenset[str]:

@@ -28,12 +28,16 @@ class FusionWeights:
     lexical: float = 0.5
     sentence: float = 1.0  # ranking by each passage's best-matching sentence
     depth: int = 100  # how deep each ranking is read
+    pool: int = 8  # quotes are drawn from the fused ranking's best `pool` passages …
+    lexical_pool: int = 0  # … and from BM25's best `lexical_pool` passages (see quote_pool)
 
     @classmethod
     def tuned(cls, path: Path = FUSION_PATH) -> FusionWeights:
         """The weights scripts/tune_fusion.py chose (data/fusion.json)."""
         c = json.loads(path.read_text(encoding="utf-8"))["chosen"]
-        return cls(float(c["k"]), float(c["dense"]), float(c["lexical"]), float(c["sentence"]), int(c["depth"]))
+        # a record written before the quote pool was tuned was made with the defaults
+        return cls(float(c["k"]), float(c["dense"]), float(c["lexical"]), float(c["sentence"]), int(c["depth"]),
+                   int(c.get("pool", cls.pool)), int(c.get("lexical_pool", cls.lexical_pool)))
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,23 @@ def fuse(cosine: np.ndarray, sentence_cosine: np.ndarray, sentence_passage: np.n
         fused[order] += gain
     best_sentence = float(sentence_cosine.max()) if len(sentence_cosine) else 0.0
     return Ranking(np.argsort(-fused, kind="stable"), fused, cosine, best_sentence, lexical)
+
+
+def quote_pool(ranking: Ranking, weights: FusionWeights) -> list[tuple[int, int]]:
+    """(fused rank, passage index) of the passages quotes are drawn from: the fused ranking's best `pool`,
+    then BM25's best `lexical_pool` that are not among them. A table row that holds every word of the question
+    can rank far down the fused ranking when the dense model reads rows poorly (rank 40 for a row that BM25
+    ranks second); the answer stage judges it by its own sentences instead of by that rank.
+
+    >>> r = Ranking(np.array([2, 0, 1, 3]), np.zeros(4), np.zeros(4), 0.0, np.array([0.0, 5.0, 1.0, 0.0]))
+    >>> quote_pool(r, FusionWeights(pool=2, lexical_pool=2))
+    [(0, 2), (1, 0), (2, 1)]
+    """
+    pool = [(rank, int(p)) for rank, p in enumerate(ranking.order[:weights.pool])]
+    if weights.lexical_pool:
+        seen = {p for _, p in pool}
+        position = np.empty(len(ranking.order), dtype=np.int64)
+        position[ranking.order] = np.arange(len(ranking.order))
+        best = np.argsort(-ranking.lexical, kind="stable")[:weights.lexical_pool]
+        pool += [(int(position[p]), int(p)) for p in best if ranking.lexical[p] > 0 and int(p) not in seen]
+    return pool

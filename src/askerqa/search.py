@@ -26,7 +26,7 @@ from .embedding import build_model, is_built, load_model
 from .encoder import MicroBatcher, QueryEncoder, TorchQueryEncoder
 from .lexical import tokenize
 from .query import Query, parse_question
-from .ranking import FusionWeights, Ranking, fuse
+from .ranking import FusionWeights, Ranking, fuse, quote_pool
 from .runtime import encoder_threads
 from .types import Answer, Passage
 from .vocabulary import Vocabulary
@@ -129,7 +129,8 @@ class Engine:
         )
         constraints = constraints_of(self.vocabulary.restore(cleaned), self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
-                       ranking.lexical, signals, interpreted=reading.interpreted if reading.followup else "")
+                       ranking.lexical, signals, quote_pool(ranking, self.fusion),
+                       interpreted=reading.interpreted if reading.followup else "")
 
     def ask(self, question: str, top_k: int = 5, context: Sequence[str] | None = None) -> Answer:
         started = time.perf_counter()
