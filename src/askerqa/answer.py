@@ -260,7 +260,7 @@ class Analysis:
     query: Query
     constraints: Constraints
     terms: frozenset[str]
-    order: list[int]  # passage indices by fused rank, best first (at least `depth` deep)
+    order: list[int]  # passage indices by fused rank, best first (at least as deep as the hits shown)
     fused: list[float]  # their fused scores
     candidates: list[Candidate]
     features: np.ndarray  # (len(candidates), len(CANDIDATE_FEATURES))
