@@ -41,10 +41,9 @@ KEEP = ("R@1", "R@5", "MRR@10", "Answer", "FoundWrong", "HiddenRight", "Uncertai
 
 def grid(current: FusionWeights) -> list[FusionWeights]:
     """The current weights first, then each weight moved one step down and up on its own."""
-    moves = [{"k": current.k / 2}, {"k": current.k * 2},
-             {"lexical": current.lexical / 2}, {"lexical": current.lexical * 2},
-             {"sentence": current.sentence / 2}, {"sentence": current.sentence * 2}]
-    return [current, *(replace(current, **m) for m in moves)]
+    c = current
+    return [c, replace(c, k=c.k / 2), replace(c, k=c.k * 2), replace(c, lexical=c.lexical / 2),
+            replace(c, lexical=c.lexical * 2), replace(c, sentence=c.sentence / 2), replace(c, sentence=c.sentence * 2)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,9 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     hyper = Hyper.tuned()
     seeds = seeds_of(args)
     answerable = np.array([q.answerable for q in questions])
+    measured: dict[FusionWeights, tuple[dict, dict[str, np.ndarray]]] = {}
 
     def measure(weights: FusionWeights) -> tuple[dict, dict[str, np.ndarray]]:
-        """Held-out figures, and per question (mean over the seeds) utility, right quote and found-but-wrong."""
+        """Held-out figures, and per question (mean over the seeds) utility, right quote and found-but-wrong;
+        a setting already measured (the chosen weights at the current pool) is not measured again."""
+        if weights in measured:
+            entry, per = measured[weights]
+            return dict(entry), per
         engine.fusion = weights
         analyses = analyse_all(engine, questions)
         labels = [candidate_labels(engine.report, a, g) for a, g in zip(analyses, golds, strict=True)]
@@ -69,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
                "found_wrong": np.mean([[r.answer.status == "found" and not r.right for r in rs] for rs in runs], axis=0)}
         row = {m: round(table["all"][m], 4) for m in KEEP}
         print(f"{weights} " + " ".join(f"{m} {row[m]:.3f}" for m in KEEP), file=sys.stderr)
-        return asdict(weights) | {"cv": row}, per
+        measured[weights] = (asdict(weights) | {"cv": row}, per)
+        return dict(measured[weights][0]), per
 
     settings = grid(engine.fusion)
     tried, utilities = [], []
