@@ -24,7 +24,7 @@ _WHO = re.compile(r"^(hvem|who)\b|\b(hva heter|what is the name)\b")
 _WHEN = re.compile(r"^(nar|when)\b|\b(hvilket ar|what year|which year)\b")
 # what something costs, its budget or grant: the answer is an amount of money (`402 mill. kroner`); unless a share
 # of it is asked (`hvor stor andel av driftsbudsjettet`)
-_MONEY = re.compile(r"budsjett|budget|\bkost(e|er|et|nad|nader)?\b|\bcosts?\b|\bkroner\b|\bpenger\b|\bmoney\b|"
+_COST = re.compile(r"budsjett|budget|\bkost(e|er|et|nad|nader)?\b|\bcosts?\b|\bkroner\b|\bpenger\b|\bmoney\b|"
                     r"\bspen[dt]|\binvest|\bbevilg")
 _SHARE = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|proportion|hvor stor del)\b")
 _ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "which", "who", "of", "are",
@@ -89,4 +89,4 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
     other_kind = bool(_NOT_A_NUMBER.search(folded))
     return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or (bool(years) and not other_kind), english,
                  wants_list=bool(_LIST.search(folded)), wants_name=bool(_WHO.search(folded)),
-                 wants_time=bool(_WHEN.search(folded)), wants_money=bool(_MONEY.search(folded)) and not _SHARE.search(folded))
+                 wants_time=bool(_WHEN.search(folded)), wants_money=bool(_COST.search(folded)) and not _SHARE.search(folded))
