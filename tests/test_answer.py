@@ -32,6 +32,8 @@ TEXTS = [
     "Velferd har et driftsbudsjett på 2,2 milliarder kroner.",
     "Tjenesteområde Oppvekst har 2500 årsverk. Oppvekst er det største tjenesteområdet.",
     "Gode tjenester gir barn en trygg oppvekst.",
+    "Sentrum har plasser for korttidsopphold og 12 nye leiligheter.",
+    "Åpningen av senteret ga 23 plasser.",
 ]
 
 
@@ -54,10 +56,11 @@ def report() -> Report:
     return Report(passages, np.asarray(refs, dtype=np.int64), vectors, Names.from_texts(TEXTS))
 
 
-def _models(found_at: float = 0.5, uncertain_at: float = 0.2, bias: float = 0.0) -> Models:
-    """Quote score = word coverage; confidence = a fixed bias (so the tests choose the state)."""
+def _models(found_at: float = 0.5, uncertain_at: float = 0.2, bias: float = 0.0, **weights: float) -> Models:
+    """Quote score = word coverage (plus any named signal's weight); confidence = a fixed bias (so the tests
+    choose the state)."""
     n, m = len(CANDIDATE_FEATURES), len(QUESTION_FEATURES)
-    coef = [1.0 if name == "cover" else 0.0 for name in CANDIDATE_FEATURES]
+    coef = [weights.get(name, 1.0 if name == "cover" else 0.0) for name in CANDIDATE_FEATURES]
     quote = LinearModel(CANDIDATE_FEATURES, tuple(coef), 0.0, (0.0,) * n, (1.0,) * n)
     conf = LinearModel(QUESTION_FEATURES, (0.0,) * m, bias, (0.0,) * m, (1.0,) * m)
     return Models(quote, conf, found_at, uncertain_at)
@@ -105,6 +108,14 @@ def test_a_budget_is_answered_with_its_amount_and_a_share_with_the_share(report)
     assert answer.text == "Velferd har et driftsbudsjett på 2,2 milliarder kroner."
     answer = _ask(report, "Hvor stor andel av driftsbudsjettet går til Velferd?", _models(bias=5.0))
     assert "34 %" in answer.figures
+
+
+def test_a_count_is_answered_with_the_figure_that_counts_the_asked_thing(report):
+    question = "Hvor mange plasser har sentrum?"
+    by_cover = _ask(report, question, _models(bias=5.0))
+    assert "12" in by_cover.figures  # more of the question's words, but its figure counts flats
+    answer = _ask(report, question, _models(bias=5.0, counted=1.0))
+    assert answer.text == "Åpningen av senteret ga 23 plasser." and answer.figures == ("23",)
 
 
 def test_a_heading_alone_is_never_the_quote(report):

@@ -50,6 +50,14 @@ def test_question_reading():
     assert not parse_question("Hvor mange bibliotek har kommunen?").wants_list
 
 
+def test_a_count_question_names_what_it_counts():
+    assert parse_question("Hvor mange plasser ga Hurum bo- og omsorgssenter?").counted.startswith("plasser")
+    assert parse_question("Hvor mange av de ansatte jobber heltid?").counted.startswith("ansatte")
+    assert parse_question("antall nye boliger i 2022").counted == "nye boliger"
+    assert parse_question("How many apprentices does the municipality employ?").counted.startswith("apprentices")
+    assert parse_question("Hvor høyt var sykefraværet?").counted == ""
+
+
 def test_a_question_about_cost_or_budget_wants_an_amount_of_money_unless_it_asks_for_a_share():
     for question in ("Hva koster drift av bibliotekene?", "Hvor stort budsjett har Medborgerskap i 2023?",
                      "What was the operating budget for culture?", "hvor mye penger fikk kommunen i tilskudd"):

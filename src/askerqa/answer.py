@@ -99,6 +99,7 @@ class UnitFeatures:
     heading: bool = False  # a title in capitals left in the text (`KOMMUNES INNBYGGERPANEL`): no quote
     has_money: bool = False  # an amount of money (`2,8 mrd. kroner`, `402 mill. kr`)
     parts: tuple[UnitFeatures, ...] = ()  # a pair of sentences: each one's own features
+    counted: frozenset[str] = frozenset()  # what its figures count: the words after one (`23 plasser`), a row's label
 
     def years_on(self, terms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
         """(years, single years) of the sentences that speak of a question word: in a pair, a year in the
@@ -119,14 +120,29 @@ def in_capitals(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) > 0.9 * len(letters)
 
 
+def counted_terms(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
+    """The stemmed words that say what a unit's figures count: the two words after each figure (`23 plasser`,
+    `12 nye boliger`), and a labelled figure's label (`Antall lærlinger …: 2020 83`)."""
+    out: set[str] = set()
+    for _, end in spans:
+        out |= content_terms(" ".join(text[end:end + 40].split()[:2]))
+    if spans:
+        label_end = text.rfind(":", 0, spans[0][0])
+        if label_end > 0:
+            out |= content_terms(text[:label_end])
+    return frozenset(out)
+
+
 def unit_features(text: str, names: Names) -> UnitFeatures:
-    has_figure = bool(mark_figures(text)[0])
+    figures, spans = mark_figures(text)
+    has_figure = bool(figures)
     years = years_in(text)
     return UnitFeatures(frozenset(content_terms(text)), has_figure, bool(_CAUSE.search(text)),
                         bool(_ENUMERATION.search(text)), years, names.in_text(text),
                         bool(_ANAPHOR.match(text)), len(text.split()), bool(_INNER_NAME.search(text)),
                         bool(years) or bool(_DATE.search(text)), single_years_in(text),
-                        not has_figure and in_capitals(text), has_figure and bool(_MONEY.search(text)))
+                        not has_figure and in_capitals(text), has_figure and bool(_MONEY.search(text)),
+                        counted=counted_terms(text, spans))
 
 
 @dataclass(frozen=True)
@@ -207,7 +223,7 @@ def _passage_candidates(report: Report, rows: np.ndarray) -> PassageCandidates:
                                     unit.years | b.years, unit.names | b.names, unit.anaphor, unit.words + b.words,
                                     unit.has_name or b.has_name, unit.has_time or b.has_time,
                                     unit.single_years | b.single_years, has_money=unit.has_money or b.has_money,
-                                    parts=(unit, b))
+                                    parts=(unit, b), counted=unit.counted | b.counted)
                 spans.append((int(start), end2, pair, True))
                 vectors.append(v / np.linalg.norm(v))
     dim = report.vectors.shape[1]
@@ -221,7 +237,7 @@ CANDIDATE_FEATURES = (
     "cos", "passage_cos", "rank", "lexical", "cover", "passage_cover", "number", "no_number",
     "year_hit", "year_miss", "year_other", "name_hit", "name_miss", "name_extra", "cause", "enumeration",
     "pair", "anaphor", "short", "row", "list", "english_cos", "english_cover", "no_name", "no_time",
-    "year_in_span_only", "no_money", "cos_gap", "cover_gap",
+    "year_in_span_only", "no_money", "counted", "cos_gap", "cover_gap",
 )
 _GAPPED = [0, 4]  # cos, cover: appended as gaps to the question's best
 QUESTION_FEATURES = (
@@ -308,6 +324,7 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
     """Describe every candidate quote of the passages in `pool` ((fused rank, passage index) each, see
     askerqa.ranking.quote_pool) by the signals in CANDIDATE_FEATURES."""
     terms = frozenset(content_terms(query.text))
+    counted = frozenset(content_terms(query.counted))
     weighted = report.idf.of(set(terms))
     total = sum(weighted.values()) or 1.0
     why = bool(_WHY.search(query.text))
@@ -344,6 +361,7 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
                 float(passage.kind == "list"), en * cos, en * cover,
                 float(query.wants_name and not unit.has_name), float(query.wants_time and not unit.has_time),
                 float(year_hit and not years & unit_single_years), float(query.wants_money and not unit.has_money),
+                float(bool(unit.counted & counted)),
             ])
             cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)

@@ -26,6 +26,10 @@ _WHEN = re.compile(r"^(nar|when)\b|\b(hvilket ar|what year|which year)\b")
 # of it is asked (`hvor stor andel av driftsbudsjettet`)
 _COST = re.compile(r"budsjett|budget|\bkost(e|er|et|nad|nader)?\b|\bcosts?\b|\bkroner\b|\bpenger\b|\bmoney\b|"
                     r"\bspen[dt]|\binvest|\bbevilg")
+# what a count question counts: the words after `hvor mange` / `antall` (`Hvor mange plasser ga …`, `antall nye
+# boliger`); `av de …` skipped (`Hvor mange av de ansatte …`)
+_COUNTED = re.compile(r"\b(?:hvor mange|antall|how many|number of)\s+(?:(?:av|of)\s+(?:de|dem|the)?\s*)?"
+                      r"([a-z]+(?:\s+[a-z]+)?)")
 _SHARE = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|proportion|hvor stor del)\b")
 _ENGLISH = {"what", "how", "is", "the", "many", "much", "does", "do", "where", "which", "who", "of", "are",
             "was", "were", "in", "municipality", "why", "when", "has", "have", "kept", "rate"}
@@ -49,6 +53,7 @@ class Query:
     wants_name: bool = False  # who / what is the name of: the answer names a person or a body
     wants_time: bool = False  # when / which year: the answer holds a year or a date
     wants_money: bool = False  # a cost, budget or grant: the answer holds an amount of money
+    counted: str = ""  # the (folded) words a count question counts: `plasser ga` in «Hvor mange plasser ga …»
 
 
 def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
@@ -89,4 +94,5 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
     other_kind = bool(_NOT_A_NUMBER.search(folded))
     return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or (bool(years) and not other_kind), english,
                  wants_list=bool(_LIST.search(folded)), wants_name=bool(_WHO.search(folded)),
-                 wants_time=bool(_WHEN.search(folded)), wants_money=bool(_COST.search(folded)) and not _SHARE.search(folded))
+                 wants_time=bool(_WHEN.search(folded)), wants_money=bool(_COST.search(folded)) and not _SHARE.search(folded),
+                 counted=m.group(1) if (m := _COUNTED.search(folded)) else "")
