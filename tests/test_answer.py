@@ -60,6 +60,7 @@ def _models(found_at: float = 0.5, uncertain_at: float = 0.2, bias: float = 0.0,
     """Quote score = word coverage (plus any named signal's weight); confidence = a fixed bias (so the tests
     choose the state)."""
     n, m = len(CANDIDATE_FEATURES), len(QUESTION_FEATURES)
+    assert set(weights) <= set(CANDIDATE_FEATURES), weights
     coef = [weights.get(name, 1.0 if name == "cover" else 0.0) for name in CANDIDATE_FEATURES]
     quote = LinearModel(CANDIDATE_FEATURES, tuple(coef), 0.0, (0.0,) * n, (1.0,) * n)
     conf = LinearModel(QUESTION_FEATURES, (0.0,) * m, bias, (0.0,) * m, (1.0,) * m)
@@ -116,6 +117,17 @@ def test_a_count_is_answered_with_the_figure_that_counts_the_asked_thing(report)
     assert "12" in by_cover.figures  # more of the question's words, but its figure counts flats
     answer = _ask(report, question, _models(bias=5.0, counted=1.0))
     assert answer.text == "Åpningen av senteret ga 23 plasser." and answer.figures == ("23",)
+
+
+def test_what_a_figure_counts_is_read_from_the_words_after_it_or_the_rows_label():
+    from askerqa.answer import counted_terms, mark_figures
+
+    def counted(text: str) -> frozenset[str]:
+        return counted_terms(text, mark_figures(text)[1])
+
+    assert "plass" in counted("Åpningen ga 23 plasser.") and "leilig" not in counted("Åpningen ga 23 plasser.")
+    row = "Økonomi – Nøkkeltall: Andel av inntektene (over 10 %) til renter: 2020 5 %, 2021 6 %"
+    assert {"andel", "rent"} <= counted(row)  # the label holds a figure of its own; the label still counts
 
 
 def test_a_heading_alone_is_never_the_quote(report):

@@ -120,16 +120,20 @@ def in_capitals(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) > 0.9 * len(letters)
 
 
+# where a row's figures start: `…: 2020 83`, `…: -95` (a figure inside the label, `(> 10 %):`, is not the start)
+_DATA_START = re.compile(r":\s(?=-?\d)")
+
+
 def counted_terms(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     """The stemmed words that say what a unit's figures count: the two words after each figure (`23 plasser`,
-    `12 nye boliger`), and a labelled figure's label (`Antall lærlinger …: 2020 83`)."""
+    `12 nye boliger`), and everything before a row's figures (section, title and label: `Medarbeidere –
+    LÆRLINGER: Antall lærlinger …: 2020 83`)."""
     out: set[str] = set()
     for _, end in spans:
-        out |= content_terms(" ".join(text[end:end + 40].split()[:2]))
-    if spans:
-        label_end = text.rfind(":", 0, spans[0][0])
-        if label_end > 0:
-            out |= content_terms(text[:label_end])
+        out |= content_terms(" ".join(text[end:].split(maxsplit=2)[:2]))
+    start = _DATA_START.search(text)
+    if spans and start:
+        out |= content_terms(text[:start.start()])
     return frozenset(out)
 
 
