@@ -26,8 +26,8 @@ _WHEN = re.compile(r"^(nar|when)\b|\b(hvilket ar|what year|which year)\b")
 # of it is asked (`hvor stor andel av driftsbudsjettet`)
 _COST = re.compile(r"budsjett|budget|\bkost(e|er|et|nad|nader)?\b|\bcosts?\b|\bkroner\b|\bpenger\b|\bmoney\b|"
                     r"\bspen[dt]|\binvest|\bbevilg")
-# what a count question counts: the word after `hvor mange` / `antall` (`Hvor mange plasser ga …`), past `av de`
-# (`Hvor mange av de ansatte …`) and a modifier that says which ones, not what (`antall nye boliger`)
+# what a count question counts: the two words after `hvor mange` / `antall` (`plasser ga`, `nye boliger`), past
+# `av de`/`av dem` (`Hvor mange av de ansatte …`); one word alone lost the noun after an adjective (README)
 _COUNTED = re.compile(r"\b(?:hvor mange|antall|how many|number of)\s+(?:(?:av|of)\s+(?:(?:dem|de|the|these|those)\s+)?)?"
                       r"([a-z]+(?:\s+[a-z]+)?)")
 _SHARE = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|proportion|hvor stor del)\b")
@@ -53,7 +53,7 @@ class Query:
     wants_name: bool = False  # who / what is the name of: the answer names a person or a body
     wants_time: bool = False  # when / which year: the answer holds a year or a date
     wants_money: bool = False  # a cost, budget or grant: the answer holds an amount of money
-    counted: str = ""  # the (folded) word a count question counts: `plasser` in «Hvor mange plasser ga …»
+    counted: str = ""  # the (folded) words a count question counts: `plasser ga` in «Hvor mange plasser ga …»
 
 
 def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
