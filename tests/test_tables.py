@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from askerqa.ingest import ingest
+from askerqa.matching import match_normalise
 from askerqa.tables import parse_table, side_titles
-from askerqa.text import match_normalise
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tables.json"
 

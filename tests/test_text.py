@@ -1,4 +1,5 @@
-from askerqa.text import GlyphRepairer, fold, join_lines, match_normalise, satisfies
+from askerqa.matching import match_normalise, satisfies
+from askerqa.text import GlyphRepairer, fold, join_lines
 
 
 def test_line_break_hyphenation_is_joined():

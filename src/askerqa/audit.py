@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .ingest import IngestReport, TableRegion
 from .passages import dropped_lines
+from .text import SECTION_SEP
 from .types import Passage
 
 SOURCE_CONTEXT = 3  # lines shown above a table region: the title is often printed just before it
@@ -22,7 +23,7 @@ def format_table(n: int, region: TableRegion, raw: list[str]) -> str:
     t = region.table
     first, last = region.lines
     out = [f"=== Tabell {n}: {t.title or '(uten tittel)'}",
-           f"seksjon: {' › '.join(region.section) or '-'}; linjer {first}–{last}"]
+           f"seksjon: {SECTION_SEP.join(region.section) or '-'}; linjer {first}–{last}"]
     for row in t.rows:
         cells = "; ".join(f"({h or '?'}: {v})" for h, v in row.cells)
         out.append(f"  rad [{row.lines[0]}–{row.lines[1]}] {row.label} = {cells}")

@@ -18,7 +18,8 @@ import numpy as np
 
 from .config import settings
 from .evaluate import load_questions
-from .text import fold, satisfies
+from .matching import PASSAGE_LIMIT, satisfies
+from .text import fold
 
 # Runs in a fresh interpreter so that cold start and peak RSS are those of a real first start.
 _CHILD = r"""
@@ -55,7 +56,7 @@ def bench_questions(path: Path) -> tuple[list[str], list[list[list[str]] | None]
 
 def _recall_at(ranked: list[list[str]], evidence: list, k: int) -> float:
     pairs = [(r, ev) for r, ev in zip(ranked, evidence, strict=True) if ev]
-    return sum(any(satisfies(t, ev, 1200) for t in r[:k]) for r, ev in pairs) / len(pairs)
+    return sum(any(satisfies(t, ev, PASSAGE_LIMIT) for t in r[:k]) for r, ev in pairs) / len(pairs)
 
 
 def _run_child(questions: list[str], encoder: str) -> dict:

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from .config import settings
+from .contract import DEFAULT_TOP_K, MAX_TOP_K, answer_json
 from .errors import AskerQAError
 from .query import readable
 
@@ -86,35 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def answer_json(answer, top_k: int) -> dict:
-    return {
-        "question": answer.question,
-        "answer": {
-            "text": answer.text,
-            "figures": list(answer.figures),
-            "spans": [list(s) for s in answer.spans],
-            "found": answer.found,
-            "status": answer.status,
-            "confidence": answer.confidence,
-            "passage_id": answer.passage_id,
-            "lead": answer.lead,
-            "note": answer.note,
-            "alternatives": [{"text": a.text, "passage_id": a.passage_id, "figures": list(a.figures),
-                              "spans": [list(s) for s in a.spans]} for a in answer.alternatives],
-        },
-        "interpreted": answer.interpreted or answer.question,
-        "passages": [
-            {"rank": h.rank, "id": h.passage.id, "text": h.passage.text, "section": h.passage.section,
-             "page": h.passage.page, "lines": list(h.passage.lines), "kind": h.passage.kind,
-             "score": round(h.score, 6)}
-            for h in answer.hits[:top_k]
-        ],
-        "latency_ms": answer.latency_ms,
-    }
-
-
 def format_answer(answer) -> str:
-    from .render import INTERPRETED, NOT_FOUND, UNCERTAIN
+    from .render import INTERPRETED, NOT_FOUND, UNCERTAIN, page_label
 
     lines = []
     if answer.notice:
@@ -139,7 +113,7 @@ def format_answer(answer) -> str:
     lines.append("Kilder:")
     for h in answer.hits:
         p = h.passage
-        page = f"side {p.printed_page}" if p.printed_page else f"sidesegment {p.page}"
+        page = page_label(p) or f"sidesegment {p.page}"
         text = p.text if len(p.text) <= 240 else p.text[:240] + " …"
         lines.append(f"  [{h.rank}] {p.section or '—'}, {page}, linje {p.lines[0]}–{p.lines[1]}: {text}")
     return "\n".join(lines)
@@ -295,13 +269,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def top_k(text: str) -> int:
-    """--top-k as the API takes it: 1 to 20 sources."""
+    """--top-k as the API takes it: 1 to MAX_TOP_K sources."""
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if not 1 <= value <= 20:
-        raise argparse.ArgumentTypeError("må være et heltall fra 1 til 20")
+    if not 1 <= value <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"må være et heltall fra 1 til {MAX_TOP_K}")
     return value
 
 
@@ -331,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="still et spørsmål")
     p.add_argument("question", nargs="?")
-    p.add_argument("--top-k", type=top_k, default=5, help="hvor mange kilder (1–20)")
+    p.add_argument("--top-k", type=top_k, default=DEFAULT_TOP_K, help=f"hvor mange kilder (1–{MAX_TOP_K})")
     p.add_argument("--json", action="store_true")
     p.add_argument("--stdin", action="store_true", help="ett spørsmål per linje fra standard input")
     p.set_defaults(func=cmd_ask)

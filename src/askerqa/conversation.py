@@ -23,15 +23,15 @@ from dataclasses import dataclass
 from .errors import BadQuestion
 from .lexical import STOPWORDS
 from .query import parse_question
-from .text import fold
+from .text import YEAR_PATTERN, fold
 
 MAX_TURNS = 4  # earlier turns used; an older topic has been replaced or repeated by then
 MAX_TURN_CHARS = 500  # a context turn longer than this is cut before it is read
 WEAK = 2.5  # BM25 idf below this (a word in more than ~1/10 of the passages) does not name a topic
 
 _WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+(?:-[A-Za-zÆØÅæøå]+)*|\d+(?:[.,]\d+)?")
-_YEAR_SPAN = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)(?:\s*[-–/]\s*(?:19[5-9]\d|20[0-4]\d))?\b")
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+_YEAR_SPAN = re.compile(rf"\b{YEAR_PATTERN}(?:\s*[-–/]\s*{YEAR_PATTERN})?\b")
+_YEAR = re.compile(rf"\b{YEAR_PATTERN}\b")
 _PREP_YEAR = re.compile(r"\s*\b(?:i|fra|til|og|in|from|to|and|for|per|mellom|between)?\s*" + _YEAR_SPAN.pattern)
 _RELATIVE = (
     (re.compile(r"\b(?:året|år) (?:før|tidligere)\b|\bforrige år\b|\bi fjor\b|\bthe (?:previous )?year before\b|"

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadGoldFile
+from .matching import ANSWER_LIMIT, PASSAGE_LIMIT, match_normalise, satisfies
 from .outcomes import value
-from .text import match_normalise, satisfies
 from .types import Answer, Passage
 
-PASSAGE_LIMIT = 1200
-ANSWER_LIMIT = 400
 KS = (1, 3, 5, 10)
 
 

@@ -15,6 +15,8 @@ from .answer import mark_figures
 from .index import sentence_spans
 from .lexical import Lexical
 from .passages import list_item_spans
+from .render import page_label
+from .text import SECTION_SEP
 from .types import Passage
 
 SECTION_WEIGHT = 0.25  # a word in the section's name counts a quarter of one in the row's label
@@ -47,10 +49,6 @@ class FigureRow:
         return f"{self.label}: {self.values()}{src} [{self.where()}]"
 
 
-def _page(p: Passage) -> str:
-    return f"side {p.printed_page}" if p.printed_page else ""
-
-
 def figure_rows(passages: list[Passage]) -> list[FigureRow]:
     rows: list[FigureRow] = []
     for p in passages:
@@ -59,13 +57,13 @@ def figure_rows(passages: list[Passage]) -> list[FigureRow]:
             years = tuple((h, v) for h, v in t.cells if YEAR_HEADER.match(h))
             other = "; ".join(f"{h}: {v}" if h else v for h, v in t.cells if not YEAR_HEADER.match(h))
             label = f"{t.title}: {t.label}" if t.title and t.title.lower() != "nøkkeltall" else t.label
-            rows.append(FigureRow(p.section, label, years, other, t.source, p.id, _page(p), t.cells))
+            rows.append(FigureRow(p.section, label, years, other, t.source, p.id, page_label(p), t.cells))
         elif p.kind in ("prose", "bullet", "list", "quote", "table_text"):
             for start, end in list_item_spans(p.text) if p.kind == "list" else sentence_spans(p):
                 sentence = p.text[start:end]
                 figures, _ = mark_figures(sentence)
                 if figures:
-                    rows.append(FigureRow(p.section, sentence, (), ", ".join(figures), "", p.id, _page(p)))
+                    rows.append(FigureRow(p.section, sentence, (), ", ".join(figures), "", p.id, page_label(p)))
     return rows
 
 
@@ -74,7 +72,7 @@ class FigureFinder:
         self.rows = figure_rows(passages)
         self.labels = Lexical.build([f"{r.label} {r.source}" for r in self.rows])
         self.section_words = Lexical.build([r.section for r in self.rows])
-        self.sections = sorted({r.section.split(" › ")[0] for r in self.rows if r.section})
+        self.sections = sorted({r.section.split(SECTION_SEP)[0] for r in self.rows if r.section})
 
     def search(self, query: str, section: str | None = None, limit: int = 100) -> list[FigureRow]:
         """Rows matching the words of `query` (all rows when empty), best first, within a chapter if given.
@@ -91,7 +89,7 @@ class FigureFinder:
             candidates = [i for i in ranked if scores[i] > 0]
         rows = [self.rows[i] for i in candidates]
         if section:
-            rows = [r for r in rows if r.section == section or r.section.startswith(section + " › ")]
+            rows = [r for r in rows if r.section == section or r.section.startswith(section + SECTION_SEP)]
         return rows[:limit]
 
 

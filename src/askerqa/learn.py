@@ -30,9 +30,8 @@ from .answer import (
     question_features,
     quote_text,
 )
-from .evaluate import ANSWER_LIMIT  # the judge's cut: labels use exactly its rule
+from .matching import ANSWER_LIMIT, satisfies  # the judge's rule and cut: labels use exactly them
 from .outcomes import thresholds
-from .text import satisfies
 
 CROSS_FIT = 5  # inner folds that score the confidence model's questions (see fit)
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .ingest import BULLET, IngestReport, ingest
+from .text import SECTION_SEP
 from .types import Block, Passage, PassageKind
 
 MAX_WORDS = 120
-MAX_CHARS = 1000
+MAX_PASSAGE_CHARS = 1000  # a passage's length (query.MAX_CHARS is a question's)
 LIST_ITEM_WORDS = 12  # a bullet this short is an item of a list, not a statement of its own
-SECTION_SEP = " › "
 
 NORWEGIAN_ABBREVIATIONS = {
     "ca", "bl.a", "f.eks", "mill", "mrd", "kr", "nr", "jf", "dvs", "osv", "mht", "inkl", "evt", "ev",
@@ -72,7 +72,7 @@ def _pack(sentences: list[str]) -> list[str]:
     cur = ""
     for s in sentences:
         cand = f"{cur} {s}".strip()
-        if cur and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+        if cur and (_words(cand) > MAX_WORDS or len(cand) > MAX_PASSAGE_CHARS):
             chunks.append(cur)
             cur = s
         else:
@@ -82,8 +82,8 @@ def _pack(sentences: list[str]) -> list[str]:
     # a single sentence over the character limit is cut at word boundaries (rare: long lists)
     out: list[str] = []
     for c in chunks:
-        while len(c) > MAX_CHARS:
-            cut = c.rfind(" ", 0, MAX_CHARS)
+        while len(c) > MAX_PASSAGE_CHARS:
+            cut = c.rfind(" ", 0, MAX_PASSAGE_CHARS)
             out.append(c[:cut])
             c = c[cut + 1 :]
         out.append(c)
@@ -123,7 +123,7 @@ def _pack_prose(group: list[Block]) -> list[tuple[str, tuple[int, int]]]:
     for g in group:
         for s in split_sentences(g.text):
             cand = " ".join([x for x, _ in chunk] + [s])
-            if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+            if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_PASSAGE_CHARS):
                 flush()
             chunk.append((s, g))
     flush()
@@ -151,7 +151,7 @@ def _list_passages(lead: str, items: list[Block]) -> list[tuple[str, list[Block]
     chunk: list[Block] = []
     for b in items:
         cand = f"{text} {BULLET} {b.text}".strip()
-        if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_CHARS):
+        if chunk and (_words(cand) > MAX_WORDS or len(cand) > MAX_PASSAGE_CHARS):
             out.append((text, chunk))
             text, chunk = f"{BULLET} {b.text}", []
             cand = text
@@ -223,7 +223,7 @@ def build_passages(blocks: list[Block]) -> list[Passage]:
                 add("list", text, items[0], (items[0].lines[0], items[-1].lines[1]))
             i = end
             continue
-        if b.kind == "table_row" or _words(b.text) <= MAX_WORDS and len(b.text) <= MAX_CHARS:
+        if b.kind == "table_row" or _words(b.text) <= MAX_WORDS and len(b.text) <= MAX_PASSAGE_CHARS:
             add(b.kind, b.text, b, b.lines)
         else:
             for piece in _pack(split_sentences(b.text)):

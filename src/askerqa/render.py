@@ -42,11 +42,18 @@ def mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
+def page_label(p: Passage) -> str:
+    """The page a reader turns to (`side 12`), or "" when the report prints none for the passage (a page
+    segment number means nothing to a citizen)."""
+    return f"side {p.printed_page}" if p.printed_page else ""
+
+
 def place(p: Passage) -> str:
     """Where a passage is, as a reader finds it: chapter › section, and the printed page only when the report
-    prints one (a page segment number means nothing to a citizen)."""
+    prints one."""
     where = p.section or "Rapporten"
-    return f"{where}, side {p.printed_page}" if p.printed_page else where
+    page = page_label(p)
+    return f"{where}, {page}" if page else where
 
 
 def excerpt(p: Passage, words: int = _EXCERPT_WORDS) -> str:

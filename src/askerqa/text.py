@@ -1,8 +1,7 @@
-"""Text helpers shared by ingest, search and evaluation.
+"""Text helpers shared by ingest and search (the judge's matching rule is in matching.py, outside the pipeline).
 
 - `join_lines`: join wrapped lines, undoing line-break hyphenation but keeping real hyphens.
 - `GlyphRepairer`: restores the ø/Ø that the PDF extraction lost, using the report's own vocabulary.
-- `match_normalise`: the gold set's matching rule (see eval/README.md), used by eval and tests.
 - `fold`: æøå-folding for lexical search (`okonomi` matches `økonomi`).
 """
 
@@ -14,8 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Words that follow a suspended compound ("bo- og omsorgssenter", "samfunns- og tjeneste...").
 YEAR_PATTERN = r"(?:19[89]\d|20[0-4]\d)"  # the years the report and its questions speak of (one place for all)
+SECTION_SEP = " › "  # between the headings of a passage's section path: `chapter › section`
+# Words that follow a suspended compound ("bo- og omsorgssenter", "samfunns- og tjeneste...").
 _SUSPENSION_WORDS = {"og", "eller", "til", "som", "and", "or"}
 
 _WORD_RE = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
@@ -186,34 +186,6 @@ class GlyphRepairer:
             out.append(tok)
             i += 1
         return "".join(out), repairs
-
-
-# --- matching rule of the gold set ------------------------------------------------------------
-
-_THOUSANDS = re.compile(r"(\d) (\d{3})(?!\d)")
-
-
-def match_normalise(text: str) -> str:
-    """The gold set's matching rule, exactly as eval/README.md states it."""
-    t = text.replace("\u00ad", "")
-    t = t.replace("\u2212", "-").replace("\u2013", "-")
-    t = re.sub(r"(\w)-\n(\w)", r"\1\2", t)
-    t = t.lower()
-    t = re.sub(r"\s+", " ", t)
-    t = re.sub(r"(\d),(\d)", r"\1.\2", t)
-    prev = None
-    while prev != t:
-        prev = t
-        t = _THOUSANDS.sub(r"\1\2", t)
-    return t
-
-
-def satisfies(text: str, evidence: list[list[str]], limit: int | None = None) -> bool:
-    """True when `text` (cut to `limit` characters first) holds every string of one alternative."""
-    if limit is not None:
-        text = text[:limit]
-    norm = match_normalise(text)
-    return any(all(match_normalise(s) in norm for s in alt) for alt in evidence if alt)
 
 
 # --- folding for lexical search --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The JSON API beside the chat: POST /api/ask (the CLI's --json contract), GET /api/health, docs at /api/docs.
+"""The JSON API beside the chat: POST /api/ask (contract.py, as `ask --json`), GET /api/health, docs at /api/docs.
 
 Every engine call runs in a bounded pool with a timeout, so a request is answered or refused, never
 left hanging: too many waiting -> 503, one client too fast -> 429 with Retry-After.
@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..cli import answer_json
+from ..contract import DEFAULT_TOP_K, MAX_TOP_K, answer_json
 from ..errors import AskerQAError
 from ..query import MAX_CHARS
 from .chat import clean_question
@@ -34,7 +34,7 @@ from .logs import answer_status, log_question
 BUSY = "Tjenesten er opptatt akkurat nå. Prøv igjen om litt."
 TOO_SLOW = "Svaret tok for lang tid. Prøv igjen om litt."
 TOO_FAST = "For mange spørsmål på kort tid. Vent litt og prøv igjen."
-BAD_INPUT = "Ugyldig forespørsel: send JSON med «question» (tekst) og eventuelt «top_k» (1–20)."
+BAD_INPUT = f"Ugyldig forespørsel: send JSON med «question» (tekst) og eventuelt «top_k» (1–{MAX_TOP_K})."
 FAILED = "Beklager, noe gikk galt med dette spørsmålet."
 
 
@@ -97,7 +97,7 @@ class AskBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(description="Spørsmålet, på bokmål (eller engelsk)", max_length=20_000)
-    top_k: int = Field(5, ge=1, le=20, description="Hvor mange passasjer som skal med i svaret")
+    top_k: int = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="Hvor mange passasjer som skal med i svaret")
     context: list[str] | None = Field(None, max_length=20, description="Tidligere spørsmål i samtalen (oppfølging)")
 
 

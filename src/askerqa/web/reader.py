@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..render import place
+from ..text import SECTION_SEP
 from ..types import Passage
 
 AROUND = 5  # passages shown before and after the highlighted one
@@ -104,7 +105,7 @@ def render(report: Report, passage_id: str | None, center: str | None = None) ->
     i = 0
     while i < len(window):
         p = window[i]
-        section = tuple(s for s in p.section.split(" › ") if s) if p.section else ()
+        section = tuple(s for s in p.section.split(SECTION_SEP) if s) if p.section else ()
         out += _headings(previous, section, first=i == 0)
         previous = section
         if p.kind == "table_row" and p.table is not None:
