@@ -17,13 +17,19 @@ def corpus_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def passages(corpus_path):
-    return load_passages(corpus_path)[0]
+def parsed_corpus(corpus_path):
+    """The report read into passages once per run (the report is in the repository: no build needed)."""
+    return load_passages(corpus_path)
 
 
 @pytest.fixture(scope="session")
-def ingest_report(corpus_path):
-    return load_passages(corpus_path)[1]
+def passages(parsed_corpus):
+    return parsed_corpus[0]
+
+
+@pytest.fixture(scope="session")
+def ingest_report(parsed_corpus):
+    return parsed_corpus[1]
 
 
 @pytest.fixture(scope="session")

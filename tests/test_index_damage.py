@@ -1,12 +1,15 @@
 """A damaged index is refused with one Norwegian line, never answered from, and `build` repairs it.
 
 Every index file is truncated, has bytes flipped in the middle, is deleted, or (passages.jsonl) has a
-figure edited. Only the last test needs the model; the rest rebuild from the embedding cache.
+figure edited. The index these tests damage is built once into a temporary folder by a stand-in encoder
+(deterministic vectors), so they need neither the model nor `make index`; only the last test, which
+compares answers, needs the real engine (slow tier).
 """
 
 import hashlib
 import json
 import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,30 +20,46 @@ from askerqa import index as index_mod
 from askerqa.cli import main
 from askerqa.config import settings
 from askerqa.errors import IndexNotReady
-from askerqa.index import CONTENT_FILES, EmbeddingCache, build, load, stale_reason
+from askerqa.index import BM25_DIR, CONTENT_FILES, EmbeddingCache, build, load, stale_reason
+from askerqa.lexical import Lexical
 
 MODES = ("truncate", "flip", "delete")
 QUESTIONS = ["sykefravær 2022", "antall innbyggere", "klimagassutslipp 2030", "barnehager", "bibliotek"]
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    """A current index (built from the embedding cache when stale), copied so it is never touched."""
-    build(settings(), progress=False)
-    folder = tmp_path_factory.mktemp("pristine") / "index"
-    shutil.copytree(settings().index_dir, folder)
-    return folder
+class FakeModel:
+    """Deterministic unit vectors: a stand-in encoder, so an index builds without loading the model."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def get_embedding_dimension(self) -> int:
+        return 384
+
+    def encode(self, texts, **kw):
+        self.texts += len(texts)
+        out = np.stack([np.random.default_rng(int(hashlib.sha1(t.encode()).hexdigest()[:8], 16)).normal(size=384)
+                        for t in texts]).astype(np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def ingest_once(pristine):
-    """The tests damage index files, not the report: read the report into passages once, not per rebuild."""
+def ingest_once(parsed_corpus):
+    """The tests damage index files, not the report: every build here takes the passages read once."""
     from askerqa import passages as passages_mod  # index.build imports it when it builds
 
-    parsed = passages_mod.load_passages(settings().corpus)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(passages_mod, "load_passages", lambda corpus: parsed)
+        mp.setattr(passages_mod, "load_passages", lambda corpus: parsed_corpus)
         yield
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory, ingest_once) -> Path:
+    """A current index of the real report with stand-in vectors, built in a temporary folder (never in the
+    project's index/, which may be absent); each test damages a copy of it."""
+    folder = tmp_path_factory.mktemp("pristine") / "index"
+    build(replace(settings(), index_dir=folder), model=FakeModel(), progress=False, force=True)
+    return folder
 
 
 def copy_of(pristine: Path, tmp_path: Path):
@@ -64,8 +83,15 @@ def damage(path: Path, mode: str) -> None:
         path.write_text(text[:i] + ("2" if text[i] == "1" else "1") + text[i + 1 :], encoding="utf-8")
 
 
+def bm25_files() -> list[str]:
+    """The files bm25s writes, named by saving a toy index (not by listing index/, which may not exist)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        Lexical.build(["sykefravær i 2022", "antall innbyggere"]).save(Path(scratch))
+        return [f"{BM25_DIR}/{p.name}" for p in sorted(Path(scratch).iterdir()) if p.is_file()]
+
+
 def cases() -> list[tuple[str, str]]:
-    names = list(CONTENT_FILES) + [f"bm25/{p.name}" for p in sorted((settings().index_dir / "bm25").iterdir())]
+    names = list(CONTENT_FILES) + bm25_files()
     return [(name, mode) for name in names for mode in MODES] + [("passages.jsonl", "edit")]
 
 
@@ -201,22 +227,6 @@ def test_a_build_killed_midway_leaves_an_index_that_loads_or_is_refused(pristine
     assert not list(s.index_dir.rglob(".*.tmp"))
 
 
-class FakeModel:
-    """Deterministic unit vectors: enough to show a rebuild is not blocked, without loading the model."""
-
-    def __init__(self) -> None:
-        self.texts = 0
-
-    def get_embedding_dimension(self) -> int:
-        return 384
-
-    def encode(self, texts, **kw):
-        self.texts += len(texts)
-        out = np.stack([np.random.default_rng(int(hashlib.sha1(t.encode()).hexdigest()[:8], 16)).normal(size=384)
-                        for t in texts]).astype(np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-
 @pytest.mark.parametrize("mode", ["truncate", "flip"])
 def test_a_damaged_embedding_cache_never_blocks_a_rebuild(pristine, tmp_path, mode):
     s = copy_of(pristine, tmp_path)
@@ -247,10 +257,10 @@ def test_bad_cache_entries_are_dropped_and_recomputed(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_repaired_index_answers_as_the_original(pristine, tmp_path, engine, dev_questions):
+def test_a_repaired_index_answers_as_the_original(tmp_path, engine, dev_questions):
     from askerqa.search import Engine
 
-    s = copy_of(pristine, tmp_path)
+    s = copy_of(engine.settings.index_dir, tmp_path)  # the real index (current: the engine loaded it)
     damage(s.index_dir / "sentences.npy", "flip")  # the audit's case: changed 21 of 58 dev answers
     damage(s.index_dir / "passages.jsonl", "edit")
     with pytest.raises(IndexNotReady):
