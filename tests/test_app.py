@@ -98,15 +98,38 @@ def _ask_by_keyboard(page, question):
 def test_keyboard_only_question_in_a_real_browser(app, browser):
     # an English browser still gets a bokmål page: Gradio would otherwise follow the browser's language
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="en-US")
+    refused: list[str] = []  # what the Content-Security-Policy blocked (the page must need nothing it forbids)
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(app[0])
     page.wait_for_selector("textarea")
     assert page.evaluate("document.documentElement.lang") == "nb"
     answer = _ask_by_keyboard(page, "Hvor høyt var sykefraværet i 2022?")
+    assert not refused, refused
     assert "9,3 prosent" in answer.inner_text()
     assert answer.locator("strong", has_text="9,3 prosent").count() == 1
     assert "**" not in (answer.get_attribute("aria-label") or "")  # a screen reader reads the rendered text
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "chat-desktop.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.browser
+def test_api_docs_render_with_the_network_closed(app, browser):
+    """Swagger UI's files come from the package (fastapi-offline): every request but this server's is refused."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_this_server(route):
+        if route.request.url.startswith(app[0]):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_this_server)
+    page.goto(app[0] + "api/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=30000)
+    assert "/api/ask" in page.locator(".swagger-ui").inner_text()
+    assert not outside, outside
     page.close()
 
 

@@ -149,3 +149,45 @@ def test_reading_a_bad_database_raises_a_project_error(tmp_path):
     (tmp_path / "f.sqlite3").write_bytes(b"garbage" * 1000)
     with pytest.raises(FeedbackError):
         FeedbackStore(tmp_path / "f.sqlite3", create=False).all()
+
+
+def test_one_vote_per_answer_a_change_replaces_it_and_thanks_once(tmp_path):
+    """👍 then 👎 on the same answer: one row, now 👎, and the thanks shown once; the thumb pressed again
+    (Gradio sends liked="") takes the vote back; another answer gets its own row."""
+    from fake_engine import FakeEngine
+
+    from askerqa.web import chat
+
+    engine, store = FakeEngine(), FeedbackStore(tmp_path / "f.sqlite3")
+    history, _, asked = chat.respond(engine, "Hvor høyt var sykefraværet? fnr 01019912345", [], [])
+    history, _, asked = chat.respond(engine, "Hva er eiendomsskatten?", history, asked)
+    first, second = asked[0]["index"], asked[1]["index"]
+    db = sqlite3.connect(tmp_path / "f.sqlite3")
+
+    shown, asked = chat.cast_vote(store, asked, [first, None], True)
+    assert shown == chat.THANKS
+    shown, asked = chat.cast_vote(store, asked, [first, None], False)
+    assert shown is None  # no second thanks
+    rows = db.execute("SELECT question, vote FROM feedback").fetchall()
+    assert rows == [("Hvor høyt var sykefraværet? fnr [fødselsnummer]", -1)]
+    shown, asked = chat.cast_vote(store, asked, first, True)
+    assert shown is None and db.execute("SELECT vote FROM feedback").fetchall() == [(1,)]
+
+    shown, asked = chat.cast_vote(store, asked, second, False)
+    assert shown == chat.THANKS and len(db.execute("SELECT * FROM feedback").fetchall()) == 2
+
+    shown, asked = chat.cast_vote(store, asked, first, "")  # taken back
+    assert shown is None
+    assert db.execute("SELECT question, vote FROM feedback").fetchall() == [("Hva er eiendomsskatten?", -1)]
+    # the session state survives the next turns (keep_last_turns keeps the row id with the answer)
+    history, _, asked = chat.respond(engine, "Og i 2021?", history, asked)
+    shown, asked = chat.cast_vote(store, asked, second, True)
+    assert shown is None and db.execute("SELECT vote FROM feedback").fetchall() == [(1,)]
+
+
+def test_a_changed_vote_whose_row_is_gone_is_stored_again(tmp_path):
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    vote = store.add("sykefravær", "L1", liked=True)
+    (tmp_path / "f.sqlite3").unlink()  # the file replaced while the app runs
+    changed = store.add("sykefravær", "L1", liked=False, replaces=vote.id)
+    assert [(v.question, v.vote, v.id) for v in store.all()] == [("sykefravær", -1, changed.id)]

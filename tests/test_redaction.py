@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from askerqa.feedback import redact, valid_fnr
@@ -44,11 +44,17 @@ def test_fodselsnummer_in_every_usual_spelling(spelling):
     assert out == "Mitt fnr er [fødselsnummer], hva betaler jeg i eiendomsskatt?"
 
 
-def test_eleven_digits_that_fail_the_check_digits_are_kept():
+def test_eleven_digits_are_redacted_whatever_their_check_digits():
+    """A mistyped fødselsnummer or a D-nummer is personal data too: the check digits decide nothing."""
     assert not valid_fnr("01019912345")  # the usual made-up example has wrong check digits
-    assert redact("saksnummer 01019912345") == "saksnummer 01019912345"
+    assert redact("Mitt fødselsnummer 01019912345") == "Mitt fødselsnummer [fødselsnummer]"
     d_number = next(d for i in range(100, 200) if (d := with_check_digits(f"410199{i}")))
     assert valid_fnr(FNR) and valid_fnr(d_number)  # a D-number (day + 40) too
+    assert redact(f"D-nummer {d_number}") == "D-nummer [fødselsnummer]"
+    assert redact("D-nummer 41019912345") == "D-nummer [fødselsnummer]"
+    # an amount in thousands groups is kept, unless it is a valid fødselsnummer written that way
+    assert redact("12 345 678 901 kr") == "12 345 678 901 kr"
+    assert redact(f"{FNR[:2]} {FNR[2:5]} {FNR[5:8]} {FNR[8:]}") == "[fødselsnummer]"
 
 
 @pytest.mark.parametrize("spelling", [
@@ -144,3 +150,112 @@ def test_long_hostile_input_is_redacted_in_linear_time(filler):
     started = time.perf_counter()
     redact(text)
     assert time.perf_counter() - started < 3  # a backtracking e-mail pattern took 15-40 s on 20,000 x's
+
+
+# --- issue 20: the spellings that leaked, and one property test over every kind of personal number ---
+
+@pytest.mark.parametrize("spelling", [
+    f"{FNR[:2]}   {FNR[2:4]}   {FNR[4:6]}   {FNR[6:]}",  # three spaces between groups
+    f"{FNR[:6]}\n{FNR[6:]}", f"{FNR[:6]}\r\n{FNR[6:]}",  # a line break
+    f"{FNR[:3]} {FNR[3:6]} {FNR[6:9]} {FNR[9:]}", f"{FNR[:3]}-{FNR[3:6]}-{FNR[6:9]}-{FNR[9:]}",  # 3-3-3-2
+    f"{FNR[:4]} {FNR[4:8]} {FNR[8:]}", f"{FNR[:4]}.{FNR[4:8]}.{FNR[8:]}",  # 4-4-3
+    "01019912345", "010199 12345", "41019912345", "4101 9912 345",  # invalid check digits, a D-nummer
+])
+def test_the_fodselsnummer_spellings_that_leaked(spelling):
+    assert redact(f"Mitt fødselsnummer er {spelling} takk") == "Mitt fødselsnummer er [fødselsnummer] takk"
+
+
+@pytest.mark.parametrize(("spelling", "label"), [
+    ("9123 4567", "[telefon]"), ("(+47) 912 34 567", "[telefon]"), ("+47-912-34-567", "[telefon]"),
+    ("0047 9123 4567", "[telefon]"), ("9123 45 67", "[telefon]"),
+    ("ola＠asker.kommune.no", "[e-post]"), ("ola﹫asker.no", "[e-post]"), ('"ola nordmann"@asker.no', "[e-post]"),
+    ('"Ola Nordmann" <ola.nordmann@asker.no>', "[e-post]"), ("«Ola Nordmann» <ola@asker.no>", "[e-post]"),
+    ("ola@asker", "[e-post]"),
+])
+def test_the_phone_and_email_spellings_that_leaked(spelling, label):
+    assert redact(f"Svar til {spelling} takk") == f"Svar til {label} takk"
+
+
+@pytest.mark.parametrize("text", [
+    "Hvor mange innbyggere hadde kommunen i 2022?", "Asker har 97 800 innbyggere", "Investeringene var 2,8 mrd. kr",
+    "Hva var 2,8 mrd. i 2021 og 3,1 mrd. i 2022?", "2019 2020 2021 2022", "2023 2020", "fra 2020–2023",
+    "15.06.21", "kommunestyret 15.06.2021", "3000-4000 kroner", "2022 12 31", "1 384 ansatte og 97 800 innbyggere",
+    "9,3 % i 2022", "Driftsbudsjettet 10 000 000 000 kr", "12 345 678 901 kr", "ola at asker", "e-post til kommunen",
+])
+def test_ordinary_figures_a_citizen_asks_about_are_kept(text):
+    assert redact(text) == text
+
+
+BEFORE = st.sampled_from(["", "Mitt nummer er ", "Hei, jeg (", "kontakt: ", "Spørsmål fra ", "Fra: "])
+AFTER = st.sampled_from(["", ".", ", takk", ") spør om skatt", "\nHilsen Ola", " i 2022?", " !"])
+GROUP_GAPS = st.sampled_from([" ", "  ", "   ", "\n", "\r\n", "\t", "\u00a0", "\u202f", "\u2009", ".", "-", "/", "\u2013",
+                              " - ", " \u200b", "\u200b", " \n "])
+
+
+@st.composite
+def eleven_digits(draw) -> tuple[str, str]:
+    """Any 11 digits (a fødselsnummer, a D-nummer, valid check digits or not) in any grouping."""
+    digits = "".join(str(d) for d in draw(st.lists(st.integers(0, 9), min_size=11, max_size=11)))
+    if draw(st.booleans()):  # often a real one: a birth date (+40 for a D-nummer) with its check digits
+        day = draw(st.integers(1, 28)) + draw(st.sampled_from([0, 40]))
+        digits = with_check_digits(f"{day:02d}{draw(st.integers(1, 12)):02d}{digits[4:9]}") or digits
+    cuts = sorted(draw(st.sets(st.integers(1, 10), max_size=5)))
+    groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, 11], strict=True)]
+    gaps = [draw(GROUP_GAPS) for _ in groups[1:]]
+    # the one grouping kept on purpose: an amount in thousands groups (`12 345 678 901`) with wrong check digits
+    amount = [len(g) for g in groups] == [2, 3, 3, 3] and len(set(gaps)) == 1 and gaps[0] in " \u00a0\u202f\u2009."
+    assume(not amount or valid_fnr(digits))
+    return "".join(g + (gaps[i] if i < len(gaps) else "") for i, g in enumerate(groups)), "[fødselsnummer]"
+
+
+@st.composite
+def phone_number(draw) -> tuple[str, str]:
+    digits = draw(st.sampled_from("23456789")) + "".join(str(draw(st.integers(0, 9))) for _ in range(7))
+    prefix = draw(st.sampled_from(["", "", "", "+47 ", "+47", "0047 ", "(+47) ", "+47-", "tlf", "tlf. ", "Tlf: ",
+                                   "telefon ", "mobil: "]))
+    shape = draw(st.sampled_from([(8,), (2, 2, 2, 2), (3, 2, 3), (4, 4), (4, 2, 2)]))
+    a, b = int(digits[:4]), int(digits[4:])
+    # without a prefix, what reads as two years, two round amounts or a date is kept (see the test above)
+    assume(prefix or not (1900 <= a <= 2099 and (1900 <= b <= 2099 or shape == (4, 2, 2))
+                          or shape == (4, 4) and a % 100 == b % 100 == 0))
+    groups, pos = [], 0
+    for n in shape:
+        groups.append(digits[pos : pos + n])
+        pos += n
+    gap = draw(st.sampled_from([" ", "\u00a0", "-", ".", "  "]))
+    return prefix + gap.join(groups), "[telefon]"
+
+
+NAME = st.text("abcdefghijklmnopqrstuvwxyzæøå0123456789", min_size=1, max_size=12)
+
+
+@st.composite
+def email_address(draw) -> tuple[str, str]:
+    local = draw(NAME) + draw(st.sampled_from(["", ".", "_", "-", "+"])) + draw(NAME)
+    domain = draw(st.sampled_from(["asker.kommune.no", "example.com", "gmail.com", "online.no", "sub.dom-ene.org"]))
+    at = draw(st.sampled_from(["@", "\uff20", "\ufe6b", " @ ", "(at)", " (at) ", "[at]", " [@] ", " krøllalfa "]))
+    form = draw(st.sampled_from(["plain", "quoted", "named", "named«»", "angle"]))
+    if form == "quoted":
+        local = f'"{local} {draw(NAME)}"'
+    address = local + at + domain
+    if form == "named":
+        address = f'"{draw(NAME)} {draw(NAME)}" <{address}>'
+    elif form == "named«»":
+        address = f"«{draw(NAME)} {draw(NAME)}» <{address}>"
+    elif form == "angle":
+        address = f"<{address}>"
+    return address, "[e-post]"
+
+
+@settings(max_examples=1200, deadline=None)
+@given(BEFORE, st.one_of(eleven_digits(), phone_number(), email_address()), AFTER)
+def test_property_every_generated_personal_number_or_address_is_redacted(before, spelled, after):
+    """≥ 1,000 generated spellings: 11-digit numbers in any grouping (fødselsnummer, D-nummer, valid or not),
+    Norwegian phone numbers with and without +47/0047/tlf, e-mail addresses in their disguises."""
+    text, label = spelled
+    out = redact(before + text + after)
+    assert label in out, out
+    assert not re.search(r"\d", out.replace(before, "", 1).replace(after, "")), out  # no digit of it is left
+    assert not re.search(r"[@\uff20\ufe6b]", out), out
+    if label == "[e-post]":
+        assert out == before + "[e-post]" + after, out

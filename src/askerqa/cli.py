@@ -128,7 +128,7 @@ def turn_of(line: str) -> tuple[str, list[str]]:
         return line, []
     try:
         d = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadQuestion("Linjen ser ut som JSON, men kan ikke leses. Skriv {\"question\": …, \"context\": […]}.") from None
     question, context = (d.get("question"), d.get("context", [])) if isinstance(d, dict) else (None, None)
     if not isinstance(question, str) or not isinstance(context, list) or not all(isinstance(c, str) for c in context):
@@ -263,9 +263,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .config import check_port
     from .web.server import serve
 
-    return serve(args.host, args.port)
+    return serve(args.host, check_port(args.port))  # 73365 is refused, not wrapped round to another port
 
 
 def top_k(text: str) -> int:
@@ -338,13 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        threads = settings().threads  # a non-numeric ASKERQA_PORT or ASKERQA_THREADS: one line, whatever the command
+    except AskerQAError as exc:
+        print(f"askerqa: {exc}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command in ("ask", "eval", "build", "serve"):  # the program, not the library, sets threads
             from .runtime import configure_threads
 
-            configure_threads()
+            configure_threads(threads or None)
         return int(args.func(args) or 0)
     except AskerQAError as exc:
         print(f"askerqa: {exc}", file=sys.stderr)

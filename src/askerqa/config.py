@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import AskerQAError
 from .query import MAX_CHARS
 
 # The project is installed in editable mode (`make setup`), so the checkout is two levels up.
@@ -24,9 +25,31 @@ class Settings:
     port: int
     feedback_db: Path
     max_question_chars: int = MAX_CHARS  # one limit for every front (query.MAX_CHARS)
+    threads: int = 0  # encoder threads; 0: min(4, cores) (runtime.default_threads)
+    trusted_proxy: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed (none by default)
+
+
+def _whole_number(name: str, default: int, low: int, high: int, what: str) -> int:
+    """An integer setting from the environment; anything else is one Norwegian line (AskerQAError)."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise AskerQAError(f"{name}={raw[:40]!r} kan ikke brukes: {what} må være et heltall fra {low} til {high}.")
+    return value
+
+
+def check_port(port: int) -> int:
+    """A TCP port the app can listen on (1–65535), or one Norwegian line (AskerQAError)."""
+    if not 1 <= port <= 65535:
+        raise AskerQAError(f"Porten {port} finnes ikke: velg et tall fra 1 til 65535 (for eksempel 7860).")
+    return port
 
 
 def settings() -> Settings:
+    """The settings from the environment. Raises AskerQAError (one Norwegian line) for a number that is not one."""
     env = os.environ.get
     model_dir = Path(env("ASKERQA_MODEL_DIR", ROOT / "models" / "multilingual-e5-small"))
     return Settings(
@@ -36,6 +59,8 @@ def settings() -> Settings:
         model_dir=model_dir,
         dev_set=Path(env("ASKERQA_DEV_SET", ROOT / "eval" / "dev.jsonl")),
         host=env("ASKERQA_HOST", "127.0.0.1"),
-        port=int(env("ASKERQA_PORT", "7860")),
+        port=_whole_number("ASKERQA_PORT", 7860, 1, 65535, "porten"),
         feedback_db=Path(env("ASKERQA_FEEDBACK_DB", ROOT / "feedback.sqlite3")),
+        threads=_whole_number("ASKERQA_THREADS", 0, 0, 256, "antall tråder (0: standard)"),
+        trusted_proxy=tuple(a.strip() for a in env("ASKERQA_TRUSTED_PROXY", "").split(",") if a.strip()),
     )

@@ -145,14 +145,17 @@ def manifest_summary(index_dir: Any) -> dict[str, Any]:
 
 
 def client_key(request: Request) -> str:
+    """The client's address: the peer's, or X-Forwarded-For's only from ASKERQA_TRUSTED_PROXY (server.options)."""
     return request.client.host if request.client else "?"
 
 
-def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None) -> APIRouter:
-    """The /api routes over `engine`; `index_dir` (default the engine's) is read for /api/health."""
+def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None,
+               rate: RateLimiter | None = None) -> APIRouter:
+    """The /api routes over `engine`; `index_dir` (default the engine's) is read for /api/health. `rate` is
+    the per-client limit, shared with the chat (server.create_app); by default one of its own."""
     limits = limits or Limits.from_env()
     pool = EnginePool(engine, limits)
-    rate = RateLimiter(limits.rate_per_s, limits.burst)
+    rate = rate or RateLimiter(limits.rate_per_s, limits.burst)
     if index_dir is None and hasattr(engine, "settings"):
         index_dir = engine.settings.index_dir
     health: dict[str, Any] = {"status": "ok", "version": __version__,
@@ -196,9 +199,10 @@ def api_router(engine: Any, limits: Limits | None = None, index_dir: Any = None)
     return router
 
 
-def install(app: FastAPI, engine: Any, limits: Limits | None = None, index_dir: Any = None) -> None:
+def install(app: FastAPI, engine: Any, limits: Limits | None = None, index_dir: Any = None,
+            rate: RateLimiter | None = None) -> None:
     """Add the /api routes and turn FastAPI's English validation errors into one Norwegian line."""
-    app.include_router(api_router(engine, limits, index_dir))
+    app.include_router(api_router(engine, limits, index_dir, rate))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -23,8 +23,9 @@ SESSIONS = 500
 CHAT, FIGURES, READER = "chat", "figures", "reader"
 
 
-def build_app(engine: Any, store: Any) -> Any:
-    """The chat, figure-finder and reader page over `engine` (anything with .ask and .passages) and a feedback store.
+def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
+    """The chat, figure-finder and reader page over `engine` (anything with .ask and .passages) and a feedback store;
+    `rate` (an api.RateLimiter, shared with /api/ask) limits each client's chat questions.
 
     Long on purpose: Gradio declares a page as nested `with` blocks and wires events to components declared in
     the same context, so the layout reads top to bottom here; every callback it wires is a plain function in
@@ -37,15 +38,23 @@ def build_app(engine: Any, store: Any) -> Any:
     by_id = {p.id: p for p in engine.passages}
     contact = finder.contact_line(engine.passages)
 
-    def respond(message: str, history: list, asked: list):
-        return chat.respond(engine, message, history, asked, passages=by_id, contact=contact)
+    def respond(message: str, history: list, asked: list, request: gr.Request):
+        client = request.client.host if request is not None and request.client else "?"
+        return chat.respond(engine, message, history, asked, passages=by_id, contact=contact, limiter=rate,
+                            client=client)
+
+    def example(text: str):
+        def ask_example(history: list, asked: list, request: gr.Request):
+            return respond(text, history, asked, request)
+        return ask_example
 
     def vote(asked: list, data: gr.LikeData):
-        shown = chat.vote(store, asked, data.index, data.liked)
+        shown, asked = chat.cast_vote(store, asked, data.index, data.liked)
         if shown == chat.THANKS:
             gr.Info(shown)
         elif shown:
             gr.Warning(shown)
+        return asked
 
     def find(query: str, section: str):
         return finder.find(figure_finder, query, section)
@@ -97,10 +106,14 @@ def build_app(engine: Any, store: Any) -> Any:
                 question.submit(respond, *chat_io, api_name="respond").then(None, js=SCROLL_TO_ANSWER)
                 ask_btn.click(respond, *chat_io, api_name=False).then(None, js=SCROLL_TO_ANSWER)  # type: ignore[arg-type]
                 new_btn.click(chat.new_conversation, None, [chatbot, question, asked], api_name="new_conversation")
+                # Gradio's trash icon on the chat empties only the screen by itself: it clears the follow-up context too
+                chatbot.clear(chat.new_conversation, None, [chatbot, question, asked], api_name=False)  # type: ignore[arg-type]
                 for button, text in zip(example_buttons, EXAMPLES, strict=True):
-                    button.click(lambda h, a, t=text: respond(t, h, a), [chatbot, asked], [chatbot, question, asked],
+                    button.click(example(text), [chatbot, asked], [chatbot, question, asked],
                                  api_name=False).then(None, js=SCROLL_TO_ANSWER)  # type: ignore[arg-type]
-                chatbot.like(vote, [asked], None, api_name=False)  # type: ignore[arg-type]
+                # one at a time, so a quick 👍 then 👎 reads the first vote's row id from `asked` (one row per answer)
+                chatbot.like(vote, [asked], [asked], api_name=False, concurrency_limit=1,  # type: ignore[arg-type]
+                             concurrency_id="vote")
                 # the page's script writes a source's passage id here and presses the button (see module doc)
                 target = gr.Textbox(label="Kilde som skal åpnes", visible="hidden", elem_id="reader-target")
                 open_btn = gr.Button("Åpne kilden", visible="hidden", elem_id="reader-open")
