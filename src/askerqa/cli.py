@@ -192,7 +192,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .errors import AskerQAError
-    from .evaluate import analyse_all, format_table, load_questions, plot, repeated_cross_validate, run, summarise
+    from .evaluate import (
+        CURVE_AT,
+        analyse_all,
+        format_curve,
+        format_table,
+        found_curve,
+        load_questions,
+        plot,
+        repeated_cross_validate,
+        run,
+        summarise,
+    )
     from .search import Engine
 
     paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]
@@ -216,9 +227,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.cv:
         cv_table, per_seed, cv_results = repeated_cross_validate(engine, questions, analyses, args.cv,
                                                                  range(args.repeats))
+    found_at = engine.models.found_at
+    at = tuple(sorted({*CURVE_AT, round(found_at, 2)}))
+    # the curve of the answers the models gave questions they did not see (seed 0's folds) when cross-validating
+    curve = found_curve(cv_results[0] if cv_table else results, at)
     if args.json:
         out = {"fit": table, f"cv{args.cv}": cv_table, "cv_all_per_seed": [t["all"] for t in per_seed]}
-        print(json.dumps(out if cv_table else table, indent=2))
+        curve_json = [{"threshold": c.threshold, "found_right": c.found_right, "found_wrong": c.found_wrong}
+                      for c in curve]
+        # without --cv the output stays the table itself (per type); the curve comes with the cross-validation
+        print(json.dumps(out | {"curve": curve_json, "found_at": found_at} if cv_table else table, indent=2))
     else:
         print(f"askerqa eval: {names} ({len(questions)} spørsmål)")
         if cv_table:
@@ -232,6 +250,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     f"{i}: " + " ".join(f"{m} {t['all'][m]:.3f}" for m in keep) for i, t in enumerate(per_seed)))
             print("\nTilpasset (modellene i askerqa/data/tuned.json, tilpasset blant annet disse spørsmålene):")
         print(format_table(table))
+        which = "kryssvalidert, frø 0" if cv_table else "tilpasset"
+        print(f"\nFunnet-terskelen ({which}): riktige svar vist som funnet mot feil vist som funnet, "
+              f"om alle svar med minst så høy sikkerhet ble vist som funnet (← den som brukes, {found_at:.2f}):")
+        print(format_curve(curve, found_at))
     if args.misses:
         for r in (cv_results[0] if cv_table else results):
             if r.question.answerable and (r.first_hit != 1 or not r.answer_ok):
