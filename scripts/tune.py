@@ -27,8 +27,18 @@ from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.config import ROOT
 from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
-from askerqa.learn import Gold, Hyper, candidate_labels, choose, constraint_counts, family, fit, within_one_se
-from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST, thresholds
+from askerqa.learn import (
+    Gold,
+    Hyper,
+    candidate_labels,
+    choose,
+    choose_thresholds,
+    constraint_counts,
+    family,
+    fit,
+    within_one_se,
+)
+from askerqa.outcomes import HIDDEN_COST, RIGHT, UNCERTAIN_RIGHT, UNCERTAIN_WRONG, WRONG_COST
 from askerqa.tuning import arguments, provenance, seeds_of
 
 GRID = ([Hyper(q, c, False) for q in (0.1, 1.0, 10.0) for c in (0.1, 1.0)]
@@ -80,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     best = tried[chosen]
     calibration = calibration_bins(held_out_results[chosen], seeds[0])
     hyper = Hyper(best["quote_c"], best["confidence_c"], best["listwise"], best["pairwise"])
-    models = fit(engine.report, analyses, golds, hyper, labels)
+    # the thresholds, on the chosen setting's held-out trade-off (every seed's folds)
+    _, _, chosen_runs = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels)
+    chosen_at = choose_thresholds(chosen_runs)
+    at = (chosen_at["found_at"], chosen_at["uncertain_at"])
+    cv_at, _, _ = repeated_cross_validate(engine, questions, analyses, args.k, seeds, hyper, labels, at=at)
+    models = fit(engine.report, analyses, golds, hyper, labels, at=at)
     fitted = summarise([result(q, decide(engine.report, a, models, top_k=10)) for q, a in zip(questions, analyses,
                                                                                         strict=True)], engine.passages)
     record = {
@@ -93,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"-{UNCERTAIN_WRONG} when none is; not found -{HIDDEN_COST} when the quote was right. Within "
                       "each form of the quote model the most regularised setting within one standard error of the "
                       "form's best; between forms the highest utility (askerqa.learn.choose)"),
-        "thresholds": dict(zip(("found_at", "uncertain_at"), (round(t, 4) for t in thresholds()), strict=True))
-        | {"from": "the outcome values (askerqa.outcomes.thresholds), not fitted"},
+        "thresholds": chosen_at | {"from": "the chosen setting's cross-validated trade-off (every seed's held-out "
+                                           "answers) under the caps in askerqa.learn.choose_thresholds; the settings "
+                                           "above were compared with the thresholds the outcome values give"},
+        "cv_with_thresholds": {t: {m: round(v, 4) for m, v in row.items()} for t, row in cv_at.items()},
         "tried": tried,
         "chosen": best,
         "calibration": calibration,
@@ -104,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"chosen: {best}\nfit on all: {record['fit_on_all']}\nwritten: {args.out}", file=sys.stderr)
+    print(f"chosen: {best}\nthresholds: {at}\ncv with them: {record['cv_with_thresholds']['all']}\n"
+          f"fit on all: {record['fit_on_all']}\nwritten: {args.out}", file=sys.stderr)
     return 0
 
 

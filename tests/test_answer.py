@@ -5,19 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from askerqa.answer import (
-    CANDIDATE_FEATURES,
-    QUESTION_FEATURES,
-    LinearModel,
-    Models,
-    Report,
-    Signals,
-    analyse,
-    decide,
-)
+from askerqa.answer import LinearModel, Models, decide
 from askerqa.constraints import Names, constraints_of
 from askerqa.query import parse_question
+from askerqa.signals import CANDIDATE_FEATURES, QUESTION_FEATURES, Signals, analyse
 from askerqa.types import Passage
+from askerqa.units import Report
 
 TEXTS = [
     "Sykefraværet var 8,4 prosent i 2021. Dette er høyere enn før.",
@@ -120,7 +113,7 @@ def test_a_count_is_answered_with_the_figure_that_counts_the_asked_thing(report)
 
 
 def test_what_a_figure_counts_is_read_from_the_words_after_it_or_the_rows_label():
-    from askerqa.answer import counted_terms, mark_figures
+    from askerqa.units import counted_terms, mark_figures
 
     def counted(text: str) -> frozenset[str]:
         return counted_terms(text, mark_figures(text)[1])

@@ -110,7 +110,7 @@ def test_ask_json_contract_with_a_verbatim_quote(cli_real, engine):
     got = json.loads(out)
     assert set(got) == {"question", "answer", "interpreted", "passages", "latency_ms"}
     assert set(got["answer"]) == {"text", "figures", "spans", "found", "status", "confidence", "passage_id", "lead",
-                                  "note", "alternatives"}
+                                  "note", "alternatives", "comparison", "rows"}
     assert len(got["passages"]) == 3
     assert set(got["passages"][0]) == {"rank", "id", "text", "section", "page", "lines", "kind", "score"}
     answer = got["answer"]

@@ -1,8 +1,8 @@
 import pytest
 
-from askerqa.answer import content_terms
 from askerqa.errors import AskerQAError, BadQuestion
 from askerqa.query import MAX_CHARS, parse_question
+from askerqa.units import content_terms
 
 
 @pytest.mark.parametrize(

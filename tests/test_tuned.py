@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from askerqa.answer import CANDIDATE_FEATURES, QUESTION_FEATURES, TUNED_PATH, Models
+from askerqa.answer import TUNED_PATH, Models
 from askerqa.config import settings
 from askerqa.embedding import sha256_of
 from askerqa.index import pipeline_sha256
+from askerqa.signals import CANDIDATE_FEATURES, QUESTION_FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
 RETUNE = "run `python scripts/tune.py` (it rewrites src/askerqa/data/tuned.json)"
@@ -31,11 +32,37 @@ def test_the_models_were_fitted_on_the_current_gold_sets_and_pipeline():
     assert record["chosen"] in record["tried"] and record["folds"]["k"] >= 2  # where the numbers came from
 
 
-def test_the_shipped_thresholds_are_the_ones_the_outcome_values_give():
-    from askerqa.outcomes import thresholds
+def test_the_shipped_thresholds_are_read_off_the_recorded_curve_under_its_caps():
+    record = json.loads(TUNED_PATH.read_text(encoding="utf-8"))
+    models, chosen, curve = Models.load(), record["thresholds"], record["thresholds"]["curve"]
+    assert (models.found_at, models.uncertain_at) == pytest.approx((chosen["found_at"], chosen["uncertain_at"])), RETUNE
+    caps = chosen["caps"]
+    # the lowest found threshold whose held-out wrong-shown-as-found stays within its cap …
+    assert chosen["found_at"] == min(p["threshold"] for p in curve if p["found_wrong"] <= caps["found_wrong"])
+    # … and the highest uncertain threshold below it that withholds at most its cap of right quotes
+    assert chosen["uncertain_at"] == max(p["threshold"] for p in curve
+                                         if p["hidden_right_below"] <= caps["hidden_right"]
+                                         and p["threshold"] <= chosen["found_at"])
 
-    models = Models.load()
-    assert (models.found_at, models.uncertain_at) == pytest.approx(thresholds()), RETUNE
+
+def test_thresholds_are_chosen_under_the_caps_on_held_out_answers():
+    from types import SimpleNamespace
+
+    from askerqa.learn import FOUND_WRONG_CAP, HIDDEN_RIGHT_CAP, choose_thresholds
+
+    def r(conf: float, right: bool, answerable: bool = True):
+        return SimpleNamespace(answer=SimpleNamespace(confidence=conf, note=""), right=right,
+                               question=SimpleNamespace(answerable=answerable))
+
+    # 100 questions: right answers at 0.6-0.95, three wrong ones at 0.7, 0.8 and 0.9, unanswerable ones low
+    results = [r(0.6 + 0.005 * i, True) for i in range(70)] + [r(0.7, False), r(0.8, False), r(0.9, False)]
+    results += [r(0.1, False, False)] * 27
+    chosen = choose_thresholds([results])
+    # wrong shown as found: 3 % from 0.70 down, 2 % above 0.70, 1 % above 0.80, none above 0.90
+    expected = 0.71 if FOUND_WRONG_CAP >= 0.02 else 0.81 if FOUND_WRONG_CAP >= 0.01 else 0.91
+    assert chosen["found_at"] == pytest.approx(expected)
+    # right quotes sit 0.005 apart from 0.6: at 0.61 two are withheld (2 % ≤ the 3 % cap), at 0.62 four
+    assert HIDDEN_RIGHT_CAP == 0.03 and chosen["uncertain_at"] == pytest.approx(0.61)
 
 
 def test_a_setting_ahead_by_a_coin_toss_gives_way_to_the_more_regularised_one():

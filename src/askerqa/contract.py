@@ -30,6 +30,11 @@ def answer_json(answer: Answer, top_k: int) -> dict[str, Any]:
             "note": answer.note,
             "alternatives": [{"text": a.text, "passage_id": a.passage_id, "figures": list(a.figures),
                               "spans": [list(s) for s in a.spans]} for a in answer.alternatives],
+            # a comparison across a table: the rows compared (verbatim, the answering one first) and the line
+            # that reads their printed cells
+            "comparison": answer.comparison,
+            "rows": [{"text": r.text, "passage_id": r.passage_id, "figures": list(r.figures),
+                      "spans": [list(s) for s in r.spans]} for r in answer.rows],
         },
         "interpreted": answer.interpreted or answer.question,
         "passages": [

@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer import mark_figures
 from .index import sentence_spans
 from .lexical import Lexical
 from .passages import list_item_spans
 from .render import page_label
 from .text import SECTION_SEP
 from .types import Passage
+from .units import mark_figures
 
 SECTION_WEIGHT = 0.25  # a word in the section's name counts a quarter of one in the row's label
 YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}(?:-(?:19|20)\d{2})?$")

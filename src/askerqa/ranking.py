@@ -47,6 +47,10 @@ class Ranking:
     cosine: np.ndarray  # dense cosine per passage
     sentence_best: float  # best cosine of any single sentence/row
     lexical: np.ndarray  # BM25 score per passage
+    # how the question's cosines to every sentence/row spread: e5's cosines crowd into 0.75–0.9 and sit lower
+    # for a question in other words than the report's, so a quote's standing is its distance from the mean
+    sentence_mean: float = 0.0
+    sentence_spread: float = 1.0
 
 
 def _contribution(order: np.ndarray, weight: float, k: float) -> tuple[np.ndarray, np.ndarray]:
@@ -90,7 +94,9 @@ def fuse(cosine: np.ndarray, sentence_cosine: np.ndarray, sentence_passage: np.n
     for order, gain in rankings:
         fused[order] += gain
     best_sentence = float(sentence_cosine.max()) if len(sentence_cosine) else 0.0
-    return Ranking(np.argsort(-fused, kind="stable"), fused, cosine, best_sentence, lexical)
+    mean = float(sentence_cosine.mean()) if len(sentence_cosine) else 0.0
+    spread = float(sentence_cosine.std()) if len(sentence_cosine) > 1 else 1.0
+    return Ranking(np.argsort(-fused, kind="stable"), fused, cosine, best_sentence, lexical, mean, max(spread, 1e-6))
 
 
 def quote_pool(ranking: Ranking, weights: FusionWeights) -> list[tuple[int, int]]:

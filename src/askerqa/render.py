@@ -110,6 +110,27 @@ def _source_list(sources: list[Passage], with_text: bool = False) -> str:
     return "\n\n".join(items)
 
 
+def compared_table(answer: Answer, passages: Mapping[str, Passage] | None = None) -> str:
+    """A comparison's rows as a small table (label, then each column as printed), or, when a row's cells are
+    not at hand, each row quoted whole."""
+    found = [(passages or {}).get(r.passage_id) for r in answer.rows]
+    tables = [p.table for p in found if p is not None and p.table is not None]
+    if not tables or len(tables) != len(answer.rows):
+        return "\n".join(f"- «{mark(r.text, r.spans)}»" for r in answer.rows)
+    headers = list(dict.fromkeys(h for t in tables for h, _ in t.cells))
+    lines = ["| | " + " | ".join(escape(h) for h in headers) + " |", "|---" * (len(headers) + 1) + "|"]
+    for t in tables:
+        cells = dict(t.cells)
+        lines.append(f"| {escape(t.label)} | " + " | ".join(escape(cells.get(h, "")) for h in headers) + " |")
+    return "\n".join(lines)
+
+
+def _comparison(answer: Answer, passages: Mapping[str, Passage] | None) -> list[str]:
+    if not answer.comparison:
+        return []
+    return [f"**{escape(answer.comparison)}**", compared_table(answer, passages)]
+
+
 def render_answer(answer: Answer, passages: Mapping[str, Passage] | None = None, contact: str = "") -> str:
     """The chat message for one answer; `passages` finds quoted passages outside the hits, `contact`
     is where to ask instead when the report has no answer."""
@@ -123,6 +144,7 @@ def render_answer(answer: Answer, passages: Mapping[str, Passage] | None = None,
     if status == "found":
         if answer.lead:
             parts.append(f"**{escape(answer.lead)}**")
+        parts += _comparison(answer, passages)
         parts.append(f"«{mark(answer.text, answer.spans)}»{_number(sources, answer.passage_id)}")
         if answer.english:
             parts.append(f"*{ENGLISH}*")
@@ -131,6 +153,9 @@ def render_answer(answer: Answer, passages: Mapping[str, Passage] | None = None,
         parts.append("**Kilder** (velg en kilde for å lese den i rapporten)\n\n" + _source_list(sources))
     elif status == "uncertain" and answer.alternatives:
         parts.append(f"**{UNCERTAIN}** {UNCERTAIN_WHY}")
+        if answer.lead:  # the asked cell of the best quote, as a found answer shows it
+            parts.append(f"**{escape(answer.lead)}**")
+        parts += _comparison(answer, passages)
         if answer.note:
             parts.append(f"*{escape(answer.note)}*")
         items = [f"{n}. «{mark(a.text, a.spans)}»{_number(sources, a.passage_id)}"

@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from . import index as index_mod
-from .answer import Analysis, Models, Report, Signals, analyse, content_terms, decide
+from .answer import Models, decide
 from .config import Settings
 from .config import settings as default_settings
 from .constraints import Names, constraints_of
+from .contract import DEFAULT_TOP_K, MAX_TOP_K
 from .conversation import interpret
 from .embedding import build_model, is_built, load_model
 from .encoder import MicroBatcher, QueryEncoder, TorchQueryEncoder
@@ -28,7 +29,9 @@ from .lexical import tokenize
 from .query import Query, parse_question
 from .ranking import FusionWeights, Ranking, fuse, quote_pool
 from .runtime import encoder_threads
+from .signals import Analysis, Signals, analyse
 from .types import Answer, Passage
+from .units import Report, content_terms
 from .vocabulary import Vocabulary
 
 
@@ -117,7 +120,7 @@ class Engine:
         qvec = self.encode_query(self.vocabulary.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
-        top = [int(i) for i in order[:20]]
+        top = [int(i) for i in order[:MAX_TOP_K]]  # as deep as any caller may list sources
         q_terms = content_terms(query.text)
         covered = set().union(*(self._terms[i] for i in top[:3])) if top else set()
         signals = Signals(
@@ -126,13 +129,15 @@ class Engine:
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
             unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
+            sentence_mean=ranking.sentence_mean,
+            sentence_spread=ranking.sentence_spread,
         )
         constraints = constraints_of(self.vocabulary.restore(cleaned), self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, quote_pool(ranking, self.fusion),
                        interpreted=reading.interpreted if reading.followup else "")
 
-    def ask(self, question: str, top_k: int = 5, context: Sequence[str] | None = None) -> Answer:
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, context: Sequence[str] | None = None) -> Answer:
         started = time.perf_counter()
         answer = decide(self.report, self.analyse(question, context), self.models, top_k=top_k)
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))

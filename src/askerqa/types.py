@@ -99,6 +99,10 @@ class Answer:
     note: str = ""  # e.g. the report has the topic but not the asked year
     interpreted: str = ""  # the standalone question that was searched (a follow-up read with its context)
     lead: str = ""  # when the quote is a table row: the cell the question asks for, verbatim ("2021: 8,4 %")
+    # a comparison (askerqa.compare): the table rows compared, each verbatim, the answering one first, and the
+    # line reading their cells as printed («Høyest: Bærum kommune 18,0 % (2021-2022)»)
+    rows: tuple[Alternative, ...] = ()
+    comparison: str = ""
 
     def __post_init__(self) -> None:
         # `found` is the JSON contract's word for status == "found"; both are kept, so they must agree

@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from .answer import content_terms
 from .glossary import LEXICON, lemmas
 from .lexical import tokenize
 from .text import fold
+from .units import content_terms
 
 _WORD_RE = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")

@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..contract import DEFAULT_TOP_K
 from ..errors import AskerQAError
 from ..query import MAX_CHARS, readable
 from ..render import escape, render_answer, render_error
@@ -46,7 +47,7 @@ def context_of(asked: list[dict]) -> list[str]:
     return [a["question"] for a in asked if a.get("answered", True) and a.get("question", "").strip()]
 
 
-def respond(engine: Any, message: str | None, history: list | None, asked: list | None, top_k: int = 5,
+def respond(engine: Any, message: str | None, history: list | None, asked: list | None, top_k: int = DEFAULT_TOP_K,
             passages: Mapping[str, Passage] | None = None, contact: str = "", limiter: Any = None,
             client: str = "?") -> tuple[list[dict], str, list[dict]]:
     """One chat turn, read with the session's earlier questions. A failure inside one request becomes a

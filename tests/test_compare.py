@@ -1,0 +1,102 @@
+"""Comparisons across a table (askerqa.compare): the rows involved, verbatim, and a line that reads their printed
+cells without computing anything."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from askerqa.compare import Siblings, cell_value, compare, comparison_of
+from askerqa.text import fold
+from askerqa.types import Passage, TableRow
+
+TITLE = "TURNOVER – ANDEL ANSATTE SOM HAR SLUTTET"
+HEADERS = ("2019-2020", "2020-2021", "2021-2022")
+
+
+def _row(i: int, label: str, values: tuple[str, ...], title: str = TITLE) -> Passage:
+    cells = tuple(zip(HEADERS, values, strict=True))
+    text = f"Medarbeidere – {title}: {label}: " + ", ".join(f"{h} {v}" for h, v in cells) + ". Kilde: KS/PAI."
+    return Passage(f"r{i}", text, "Medarbeidere", 10, None, (i, i), "table_row", TableRow(title, label, cells))
+
+
+PASSAGES = [
+    _row(0, "Asker kommune", ("12,8 %", "12,5 %", "13,2 %")),
+    _row(1, "Bærum kommune", ("16,0 %", "16,8 %", "18,0 %")),
+    _row(2, "Lier kommune", ("12,1 %", "10,6 %", "Tall kommer")),
+    _row(3, "Andelen ansatte som har sluttet i løpet av året i kommunen", ("9 %", "8 %", "7 %"), "Nøkkeltall"),
+    _row(4, "Andelen ansatte med høyere utdanning blant alle ansatte", ("40 %", "41 %", "43 %"), "Nøkkeltall"),
+]
+
+
+def _words(question: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", fold(question)))
+
+
+@pytest.mark.parametrize(("question", "kind", "along"), [
+    ("Hvilken kommune hadde lavest turnover?", "low", False),
+    ("Hvilket år var sykefraværet høyest?", "high", True),
+    ("Hvilken kommune hadde færrest som sluttet?", "low", False),
+    ("Har turnoveren gått opp fra 2020 til 2022?", "change", True),
+    ("Blir det mer eller mindre avfall?", "change", True),
+    ("Slutter flere i Bærum enn i Asker?", "versus", False),
+])
+def test_the_kind_of_comparison_is_read_from_the_question(question, kind, along):
+    asked = comparison_of(question)
+    assert asked is not None and (asked.kind, asked.along_years) == (kind, along)
+
+
+def test_a_plain_question_is_no_comparison():
+    assert comparison_of("Hvor høy var turnoveren i Asker i 2022?") is None
+    assert comparison_of("Hvor mange innbyggere har Asker?") is None
+
+
+def test_cells_are_read_as_printed_and_a_cell_without_a_figure_takes_no_part():
+    assert cell_value("13,2 %") == 13.2 and cell_value("97 800") == 97800 and cell_value("-0,7 %") == -0.7
+    assert cell_value("Tall kommer") is None and cell_value("Ikke målt") is None
+
+
+def test_the_lowest_row_is_the_answer_and_the_line_quotes_its_cell():
+    question = "Hvilken kommune hadde lavest turnover i 2020-2021?"
+    got = compare(PASSAGES, Siblings(PASSAGES), 0, comparison_of(question), frozenset({"2020", "2021"}),
+                  _words(question))
+    assert got is not None and got.rows[0] == 2 and set(got.rows) == {0, 1, 2}
+    assert got.line == "Lavest: Lier kommune 10,6 % (2020-2021)"
+    assert "10,6 %" in PASSAGES[got.rows[0]].text  # the line's cell is printed in the quoted row
+
+
+def test_a_column_with_a_missing_figure_compares_only_the_rows_that_print_one():
+    question = "Hvilken kommune hadde høyest turnover i 2021-2022?"
+    got = compare(PASSAGES, Siblings(PASSAGES), 2, comparison_of(question), frozenset({"2021", "2022"}),
+                  _words(question))
+    assert got is not None and got.line == "Høyest: Bærum kommune 18,0 % (2021-2022)" and 2 not in got.rows
+
+
+def test_versus_quotes_the_rows_the_question_names():
+    question = "Slutter flere i Bærum enn i Asker?"
+    got = compare(PASSAGES, Siblings(PASSAGES), 1, comparison_of(question), frozenset(), _words(question))
+    assert got is not None and set(got.rows) == {0, 1}
+    assert got.line == "Bærum kommune: 18,0 %; Asker kommune: 13,2 % (2021-2022)"
+
+
+def test_along_one_row_the_asked_years_are_read():
+    question = "Har turnoveren gått opp fra 2020 til 2022?"
+    got = compare(PASSAGES, Siblings(PASSAGES), 0, comparison_of(question), frozenset({"2020", "2022"}),
+                  _words(question))
+    assert got is not None and got.rows == (0,)
+    assert got.line == "2019-2020: 12,8 %; 2020-2021: 12,5 %; 2021-2022: 13,2 %"
+    got = compare(PASSAGES, Siblings(PASSAGES), 0, comparison_of("Hvilket år var turnoveren høyest?"), frozenset(),
+                  frozenset())
+    assert got is not None and got.line == "Høyest: 2021-2022: 13,2 %"
+
+
+def test_rows_of_different_measures_under_one_title_are_never_compared_across():
+    question = "Hvilken andel var høyest?"
+    assert compare(PASSAGES, Siblings(PASSAGES), 3, comparison_of(question), frozenset(), _words(question)) is None
+
+
+def test_no_table_row_no_comparison():
+    prose = [Passage("p", "Turnoveren var 13,2 prosent.", "Medarbeidere", 1, None, (1, 1), "prose")]
+    assert compare(prose, Siblings(prose), 0, comparison_of("Hvilken kommune var høyest?"), frozenset(),
+                   frozenset()) is None
