@@ -236,3 +236,21 @@ def test_a_whole_question_about_another_place_starts_a_new_topic():
     known = lambda w: 1.0  # every word weak: only the question's own shape can tell  # noqa: E731
     it = interpret("Hvor mange innbyggere har Tromsø kommune?", ["Hvor høyt var sykefraværet i 2022?"], known)
     assert not it.followup and it.interpreted == "Hvor mange innbyggere har Tromsø kommune?"
+
+
+# --- a bare phrase, a service area, a name of two words -------------------------------------------
+
+def test_a_bare_phrase_after_og_is_put_to_the_topic_not_asked_alone():
+    out = said("Og for varebilene?", "Hvor stor del av bilene i Asker er elbiler nå?")
+    assert "varebilene" in out and "elbiler" in out  # before: «For varebilene?», the topic lost
+    out = said("Og blant de voksne?", "Hvor mange ungdomsskoleelever sliter med psykiske plager?")
+    assert "voksne" in out and "psykiske plager" in out
+
+
+def test_a_service_area_replaces_the_service_area():
+    assert said("Og i Velferd?", "Hvor mange årsverk er det i Oppvekst?") == "Hvor mange årsverk er det i Velferd?"
+
+
+def test_a_place_of_two_words_stays_one_place():
+    out = said("Enn i Asker Midt?", "Hvor mange ledige barnehageplasser var det i Asker Sør i januar 2023?")
+    assert out == "Hvor mange ledige barnehageplasser var det i Asker Midt i januar 2023?"

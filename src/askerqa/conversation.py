@@ -28,6 +28,7 @@ from .text import YEAR_PATTERN, fold
 MAX_TURNS = 4  # earlier turns used; an older topic has been replaced or repeated by then
 MAX_TURN_CHARS = 500  # a context turn longer than this is cut before it is read
 WEAK = 2.5  # BM25 idf below this (a word in more than ~1/10 of the passages) does not name a topic
+BARE_WORDS = 5  # a turn led by Og/Hva med/Enn of at most this many words, asking nothing, is a phrase for the topic
 
 _WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+(?:-[A-Za-zÆØÅæøå]+)*|\d+(?:[.,]\d+)?")
 _YEAR_SPAN = re.compile(rf"\b{YEAR_PATTERN}(?:\s*[-–/]\s*{YEAR_PATTERN})?\b")
@@ -133,6 +134,21 @@ def _words(text: str) -> list[str]:
 
 def _is_place(word: str, index: int) -> bool:
     return fold(word) in _PLACES or (index > 0 and word[:1].isupper() and not word.isupper() and fold(word) not in _STOP)
+
+
+def _runs(words: list[str], marked: list[bool]) -> list[str]:
+    """Neighbouring marked words as one name: `Asker Midt`, `Gamle Asker` (not `Asker og Midt`)."""
+    out: list[str] = []
+    for k, (w, m) in enumerate(zip(words, marked, strict=True)):
+        if m and k and marked[k - 1] and out:
+            out[-1] += " " + w
+        elif m:
+            out.append(w)
+    return out
+
+
+def _named(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper()
 
 
 def _is_group(word: str) -> bool:
@@ -273,6 +289,9 @@ def _resolve(text: str, topic: _Topic | None, known: Known | None) -> _Topic:
         # `Hvorfor var det slik i 2020?`: the year (place, group) the turn names holds first
         return _Topic(_why(_fill_slots(rest, topic.text, english), english), topic.noun)
     asks = bool(re.match(r"^(?:hv|what|how|which|who|when|where|is|are|was|were|er|var|har|finnes)", rest, re.I))
+    bare = rest != text.strip() and not asks and not _refers_back(words) and len(words) <= BARE_WORDS
+    if bare:  # `Og for varebilene?`, `Og vei, vann og avløp?`: a phrase put to the topic, not a question of its own
+        return _Topic(_fill_slots(rest, topic.text, english), topic.noun)
     if _content(words) or asks and _content(words, groups=True) or _refers_back(words) and _has_frame(rest):
         return _with_frame(rest, topic, known)
     return _Topic(_fill_slots(rest, topic.text, english), topic.noun)
@@ -299,11 +318,13 @@ def _fill_slots(rest: str, topic: str, english: bool) -> str:
         out = replaced if replaced is not None else _append(out, ("in " if english else "i ") + year)
         changed = True
     words = _words(rest)
-    places = [w for i, w in enumerate(words) if _is_place(w, i if i else 1) and not _is_group(w)]
+    # a capitalised group word is a name (the service area Oppvekst), replaced like a place (`Og i Velferd?`)
+    places = _runs(words, [_is_place(w, i if i else 1) and (not _is_group(w) or _named(w)) for i, w in enumerate(words)])
     if places:
         place = " og ".join(dict.fromkeys(places)) if not english else " and ".join(dict.fromkeys(places))
         topic_words = _words(out)
-        old = [w for i, w in enumerate(topic_words) if _is_place(w, i) and not _is_group(w)]
+        old = _runs(topic_words, [_is_place(w, i) and (not _is_group(w) or i > 0 and _named(w))
+                                  for i, w in enumerate(topic_words)])
         if old:
             out = re.sub(rf"\b{re.escape(old[0])}\b", place, out, count=1)
             for extra in old[1:]:
