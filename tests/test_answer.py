@@ -191,6 +191,20 @@ def test_models_fitted_on_other_features_are_refused():
         Models.from_dict(d)
 
 
+def test_a_record_the_program_cannot_use_is_one_norwegian_line(tmp_path):
+    import json
+
+    from askerqa.errors import ModelError
+
+    d = _models().to_dict()
+    d["quote"]["names"] = d["quote"]["names"][:-1]
+    stale = tmp_path / "tuned.json"
+    stale.write_text(json.dumps({"models": d}), encoding="utf-8")
+    for path in (stale, tmp_path / "missing.json"):
+        with pytest.raises(ModelError, match="kjør `python scripts/tune.py`"):
+            Models.load(path)
+
+
 def test_a_table_row_leads_with_the_asked_years_cell():
     from askerqa.answer import lead_cell
     from askerqa.types import TableRow

@@ -94,6 +94,34 @@ def test_along_one_row_the_asked_years_are_read():
 def test_rows_of_different_measures_under_one_title_are_never_compared_across():
     question = "Hvilken andel var høyest?"
     assert compare(PASSAGES, Siblings(PASSAGES), 3, comparison_of(question), frozenset(), _words(question)) is None
+    # short labels, but a count beside a share: not one kind of figure
+    mixed = [_row(0, "Arbeidsplasser", ("50 000", "51 000", "52 000"), "JOBBER"),
+             _row(1, "Egendekning", ("75 %", "76 %", "76 %"), "JOBBER")]
+    assert compare(mixed, Siblings(mixed), 0, comparison_of("Hvilken var høyest?"), frozenset(), frozenset()) is None
+
+
+def test_a_row_that_adds_the_others_up_never_wins_and_ties_are_said():
+    rows = [_row(0, "Hurum", ("10 %", "12 %", "14 %"), "ANDEL"), _row(1, "Røyken", ("11 %", "12 %", "14 %"), "ANDEL"),
+            _row(2, "Sammenslått", ("30 %", "36 %", "42 %"), "ANDEL")]
+    got = compare(rows, Siblings(rows), 0, comparison_of("Hvor var andelen høyest?"), frozenset(), frozenset())
+    assert got is not None and got.line == "Høyest: Hurum 14 % og Røyken 14 % (2021-2022)"
+
+
+def test_along_a_row_only_year_columns_count():
+    cells = (("2020", "1772"), ("2023", "1974"), ("Endring % fra 2020", "11 %"))
+    row = Passage("v", "Velferd – ÅRSVERK: Antall årsverk: 2020 1772, 2023 1974, Endring % fra 2020 11 %.", "Velferd",
+                  1, None, (1, 1), "table_row", TableRow("ÅRSVERK", "Antall årsverk", cells))
+    got = compare([row], Siblings([row]), 0, comparison_of("Hvilket år var det færrest årsverk?"), frozenset(),
+                  frozenset())
+    assert got is not None and got.line == "Lavest: 2020: 1772"
+    asked = comparison_of("Hvilken kommune hadde høyest turnover i 2017?")
+    assert compare(PASSAGES, Siblings(PASSAGES), 0, asked, frozenset({"2017"}), frozenset()) is None  # no such column
+
+
+def test_a_comparison_word_without_two_named_rows_is_no_comparison():
+    question = "Hva gjør kommunen mot turnover i Lier?"  # «mot», but one row named
+    assert compare(PASSAGES, Siblings(PASSAGES), 2, comparison_of(question), frozenset(), _words(question)) is None
+    assert comparison_of("Hvilket år var plasseringen best?") is None  # best may be the lowest number
 
 
 def test_no_table_row_no_comparison():

@@ -45,24 +45,31 @@ def test_the_shipped_thresholds_are_read_off_the_recorded_curve_under_its_caps()
                                          and p["threshold"] <= chosen["found_at"])
 
 
-def test_thresholds_are_chosen_under_the_caps_on_held_out_answers():
+def test_thresholds_are_chosen_under_the_caps_on_held_out_answers(monkeypatch):
     from types import SimpleNamespace
 
-    from askerqa.learn import FOUND_WRONG_CAP, HIDDEN_RIGHT_CAP, choose_thresholds
+    from askerqa import learn
 
-    def r(conf: float, right: bool, answerable: bool = True):
-        return SimpleNamespace(answer=SimpleNamespace(confidence=conf, note=""), right=right,
+    monkeypatch.setattr(learn, "FOUND_WRONG_CAP", 0.02)
+    monkeypatch.setattr(learn, "HIDDEN_RIGHT_CAP", 0.03)
+
+    def r(conf: float, right: bool, answerable: bool = True, note: str = ""):
+        return SimpleNamespace(answer=SimpleNamespace(confidence=conf, note=note), right=right,
                                question=SimpleNamespace(answerable=answerable))
 
-    # 100 questions: right answers at 0.6-0.95, three wrong ones at 0.7, 0.8 and 0.9, unanswerable ones low
+    # 100 questions: right answers at 0.6-0.945, three wrong ones at 0.7, 0.8 and 0.9, unanswerable ones low, and a
+    # wrong answer at 0.99 that a rule withholds (it has a note): it never counts as shown
     results = [r(0.6 + 0.005 * i, True) for i in range(70)] + [r(0.7, False), r(0.8, False), r(0.9, False)]
-    results += [r(0.1, False, False)] * 27
-    chosen = choose_thresholds([results])
-    # wrong shown as found: 3 % from 0.70 down, 2 % above 0.70, 1 % above 0.80, none above 0.90
-    expected = 0.71 if FOUND_WRONG_CAP >= 0.02 else 0.81 if FOUND_WRONG_CAP >= 0.01 else 0.91
-    assert chosen["found_at"] == pytest.approx(expected)
-    # right quotes sit 0.005 apart from 0.6: at 0.61 two are withheld (2 % ≤ the 3 % cap), at 0.62 four
-    assert HIDDEN_RIGHT_CAP == 0.03 and chosen["uncertain_at"] == pytest.approx(0.61)
+    results += [r(0.1, False, False)] * 26 + [r(0.99, False, note="Tall kommer")]
+    # a second fold assignment where the 0.8 one is right: the rates are averaged over the two
+    second = [*results[:71], r(0.8, True), *results[72:]]
+    chosen = learn.choose_thresholds([results, second])
+    # wrong shown as found: 3 and 2 % up to 0.70 (mean 2.5 %), 2 and 1 % above it (1.5 % ≤ 2 %)
+    assert chosen["found_at"] == pytest.approx(0.71) and chosen["cap_met"]
+    # right quotes sit 0.005 apart from 0.6: at 0.61 two are withheld (2 % ≤ 3 %), at 0.62 four
+    assert chosen["uncertain_at"] == pytest.approx(0.61)
+    monkeypatch.setattr(learn, "FOUND_WRONG_CAP", 0.0)
+    assert not learn.choose_thresholds([results])["cap_met"] or learn.choose_thresholds([results])["found_at"] > 0.9
 
 
 def test_a_setting_ahead_by_a_coin_toss_gives_way_to_the_more_regularised_one():

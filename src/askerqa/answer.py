@@ -27,6 +27,7 @@ import numpy as np
 from .compare import compare, comparison_of
 from .constraints import single_years_in, years_in
 from .contract import DEFAULT_TOP_K
+from .errors import ModelError
 from .signals import CANDIDATE_FEATURES, QUESTION_FEATURES, Analysis, Candidate, question_features
 from .text import fold
 from .types import Alternative, Answer, Hit, Passage, Status
@@ -94,7 +95,13 @@ class Models:
 
     @classmethod
     def load(cls, path: Path = TUNED_PATH) -> Models:
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))["models"])
+        """The shipped models; ModelError (one Norwegian line) when the record is missing, damaged or was fitted
+        on other signals than this version computes."""
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))["models"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"De lærte svarmodellene ({path.name}) kan ikke brukes med denne versjonen av "
+                             f"programmet ({exc.__class__.__name__}); kjør `python scripts/tune.py`.") from None
 
 
 # --- decision ---------------------------------------------------------------------------------------
@@ -157,20 +164,24 @@ def _note(a: Analysis, best_index: int | None, satisfied: bool) -> str:
 
 
 def pending_note(a: Analysis, raw: np.ndarray) -> tuple[int, str] | None:
-    """When the best quote of all, asked years aside, is a row whose cells for every asked year print «Tall kommer»
-    or «Ikke målt», the report says it has no figure for that year: (that row, the note saying so). Another
-    passage's sentence that merely holds the year is about something else."""
+    """When the best quote of all, asked years aside, is a row (about the asked place or group, if any) whose cells
+    for every asked year print «Tall kommer» or «Ikke målt», the report says it has no figure for that year: (that
+    row, the note saying so, year by year). Another passage's sentence that merely holds the year is about
+    something else."""
     if not a.constraints.years or not len(raw):
         return None
     b = int(np.argmax(raw))
     pending = dict(a.candidates[b].unit.pending)
-    if not a.constraints.years <= pending.keys():
+    if not a.constraints.years <= pending.keys() or a.features[b, CANDIDATE_FEATURES.index("name_miss")]:
         return None
-    asked = " og ".join(sorted(a.constraints.years))
-    said = {pending[y].lower() for y in a.constraints.years}
-    if "tall kommer" in said:
+    years = sorted(a.constraints.years)
+    said = {pending[y].lower() for y in years}
+    asked = " og ".join(years)
+    if said == {"tall kommer"}:
         return b, f"Rapporten oppgir ikke tallet for {asked} ennå (Tall kommer)."
-    return b, f"Rapporten oppgir ikke tallet for {asked}: det ble ikke målt (Ikke målt)."
+    if said == {"ikke målt"}:
+        return b, f"Rapporten oppgir ikke tallet for {asked}: det ble ikke målt (Ikke målt)."
+    return b, "Rapporten oppgir ikke tallet for " + " og ".join(f"{y} ({pending[y]})" for y in years) + "."
 
 
 def _quoted(passage: Passage) -> Alternative:
@@ -179,6 +190,7 @@ def _quoted(passage: Passage) -> Alternative:
     return Alternative(passage.text, passage.id, tuple(figures), tuple(spans))
 
 
+NO_FIGURE = "Rapporten ser ikke ut til å oppgi noe tall for dette."
 COMPARE_DEPTH = 3  # a comparison's rows come from the table row among the best quotes of this many passages
 
 
@@ -256,8 +268,11 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
     if pending is not None:  # the report prints that it has no figure for the asked year: show that row
         best_index, satisfied = pending[0], False
     best = a.candidates[best_index] if best_index is not None else None
+    # a figure asked («hvor mange», «hvor mye», «hvor gammel») and the best quote holds none, not even in words:
+    # the report names the thing, not the figure (a person's age or salary is answered by the line naming them)
+    no_figure = best is not None and pending is None and a.query.asks_figure and not best.unit.counts
     # no quote carries the asked year or name: the report has the topic, not the answer
-    status: Status = status_of(conf, models) if best is not None and satisfied else "not_found"
+    status: Status = status_of(conf, models) if best is not None and satisfied and not no_figure else "not_found"
     text, passage_id = "", None
     alts: list[Alternative] = []
     if best is not None:
@@ -287,5 +302,6 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
                   notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
-                  note=pending[1] if pending else _note(a, best_index, satisfied), interpreted=a.interpreted,
+                  note=pending[1] if pending else NO_FIGURE if no_figure else _note(a, best_index, satisfied),
+                  interpreted=a.interpreted,
                   lead=lead, rows=rows, comparison=line)

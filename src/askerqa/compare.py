@@ -17,17 +17,18 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .text import fold
+from .text import YEAR_PATTERN, fold
 from .types import Passage, TableRow
 
 Kind = Literal["high", "low", "change", "versus"]
 
-# words are matched folded (æøå → aeo), as a resident may type them either way
-_HIGH = re.compile(r"\b(hoyest\w*|storst\w*|flest|mest|best|sterkest\w*|raskest\w*|lettest\w*|vanligst\w*|"
+# words are matched folded (æøå → aoa), as a resident may type them either way. «best», «verst» and «dårligst» are
+# left out: which end is best depends on the measure (a placing of 1 is the best).
+_HIGH = re.compile(r"\b(hoyest\w*|storst\w*|flest|mest|sterkest\w*|raskest\w*|lettest\w*|vanligst\w*|"
                    r"oftest|lengst|dyrest\w*|eldst\w*|highest|most|largest|biggest)\b")
-_LOW = re.compile(r"\b(lavest\w*|minst|farrest|darligst\w*|verst|svakest\w*|lowest|least|fewest|smallest)\b")
+_LOW = re.compile(r"\b(lavest\w*|minst|farrest|svakest\w*|lowest|least|fewest|smallest)\b")
 _CHANGE = re.compile(
-    r"\b(okt|okte|okning\w*|steget|steg|sunket|sank|falt|redusert|nedgang\w*|gatt (?:opp|ned)|endret|endring\w*|"
+    r"\b(okt|okte|okning\w*|steget|sunket|sank|falt|redusert|nedgang\w*|gatt (?:opp|ned)|endret|endring\w*|"
     r"utvikl\w*|(?:mer|flere|hoyere|storre|bedre) eller (?:mindre|farre|lavere|darligere)|"
     r"increase\w*|decrease\w*|rose|fell|risen|fallen|change\w*)\b"
 )
@@ -35,7 +36,13 @@ _VERSUS = re.compile(r"\b(sammenlign\w*|sammenlikn\w*|enn|mot|versus|vs|compared
 # a question that asks for a year («hvilket år»): the comparison runs along one row, not across rows
 _WHICH_YEAR = re.compile(r"\b(hvilket ar|hvilke ar|hvilket av arene|which year|what year|nar)\b")
 _VALUE = re.compile(r"-?\d{1,3}(?: \d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+# a column of one year or period: what is compared along a row (`2020 Saker behandlet` holds a second measure)
+_YEAR_COLUMN = re.compile(rf"{YEAR_PATTERN}(?:\s*-\s*{YEAR_PATTERN})?")
 MAX_LABEL_WORDS = 4  # `Bærum kommune`, `Gamle Asker`, `Asker Midt`: a row that names a place or a group
+# rows that add the others up or stand for everyone: never the answer to «which one is highest»
+_TOTAL = re.compile(r"\b(sammenslatt|alle|hele|landet|norge|totalt|total|sum|gjennomsnitt\w*|snitt|viken|kostra\w*)\b")
+# words of a row's label that do not tell rows apart (`Asker kommune`, `Hele landet`)
+_GENERIC_LABEL = {"kommune", "kommunen", "gamle", "hele", "i", "og"}
 
 
 @dataclass(frozen=True)
@@ -108,67 +115,99 @@ def _table(passage: Passage) -> TableRow:
     return passage.table
 
 
-def _header(passage: Passage, years: frozenset[str]) -> str:
-    """The column compared: the one holding most of the asked years (`2020-2021` for 2020 and 2021; the later
-    on a tie), else the last column with a figure in this row."""
-    cells = _table(passage).cells
-    headers = [h for h, _ in cells]
-    if years and headers:
-        best = max(range(len(headers)), key=lambda k: (sum(y in headers[k] for y in years), k))
-        if any(y in headers[best] for y in years):
-            return headers[best]
-    printed = [h for h, v in cells if cell_value(v) is not None]
-    return printed[-1] if printed else ""
+def _year_columns(cells: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return [(h, v) for h, v in cells if _YEAR_COLUMN.fullmatch(h.strip()) and cell_value(v) is not None]
 
 
-def _cell(passage: Passage, header: str) -> str:
-    return next((v for h, v in _table(passage).cells if h == header), "")
+def _unit(value: str) -> str:
+    """What a printed value is in, its number left out (`13,2 %` → `%`, `1772` → ``): only like is compared."""
+    return _VALUE.sub("", value).strip()
 
 
-def _value(cell: tuple[str, str]) -> float:
-    return cell_value(cell[1]) or 0.0
+def _extreme(items: list[tuple[str, str]], high: bool) -> list[tuple[str, str]]:
+    """The (name, printed value) pairs at the highest or lowest value; all of them when several tie."""
+    values = [cell_value(v) for _, v in items]
+    best = (max if high else min)(v for v in values if v is not None)
+    return [item for item, v in zip(items, values, strict=True) if v == best]
+
+
+def _named_rows(passages: list[Passage], group: list[int], words: frozenset[str]) -> list[int]:
+    """The rows whose label the question names: every distinctive word of the label is a word of the question
+    (`Asker Sør` needs `sør`; `Asker kommune` needs only `asker`)."""
+    out = []
+    for i in group:
+        label = {w for w in re.findall(r"\w+", fold(_table(passages[i]).label)) if w not in _GENERIC_LABEL}
+        if label and label <= words:
+            out.append(i)
+    return out
 
 
 def compare(passages: list[Passage], siblings: Siblings, best: int, comparison: Comparison,
             years: frozenset[str], words: frozenset[str]) -> Compared | None:
     """The rows a comparison quotes and the line reading them, for the table row `best` that answers best;
-    `words` the question's words, folded (a row compared «versus» is one whose label's first word the question
-    names: «Bærum» for «Bærum kommune»). None when `best` is no table row or nothing can be compared (fewer
-    than two printed figures)."""
+    `words` the question's words, folded. None when `best` is no table row or nothing can be compared with
+    certainty: fewer than two printed figures of one kind, a year the columns lack, a column the question does
+    not name."""
     row = passages[best].table
     if row is None:
         return None
     high = comparison.kind == "high"
     word = "Høyest" if high else "Lavest"
     if comparison.along_years or comparison.kind == "change":
-        cells = [(h, v) for h, v in row.cells if cell_value(v) is not None]
+        cells = _year_columns(row.cells)
         if years:
             asked = [(h, v) for h, v in cells if any(y in h for y in years)]
             cells = asked if len(asked) >= 2 else cells
-        if len(cells) < 2:
+        if len(cells) < 2 or len({_unit(v) for _, v in cells}) > 1:
             return None
         if comparison.kind in ("high", "low"):
-            header, value = (max if high else min)(cells, key=_value)
-            return Compared((best,), f"{word}: {header}: {value}")
+            return Compared((best,), f"{word}: " + " og ".join(f"{h}: {v}" for h, v in _extreme(cells, high)))
         return Compared((best,), "; ".join(f"{h}: {v}" for h, v in cells))
     group = siblings.of(best)
-    # rows are compared across only when they name things of one kind (places, groups: short labels); a key
-    # figures table's rows are different measures under one title
-    if len(group) < 2 or any(len(_table(passages[i]).label.split()) > MAX_LABEL_WORDS for i in group):
+    labels = [_table(passages[i]).label for i in group]
+    # rows are compared across only when they name things of one kind (places, groups: short labels that are not
+    # years); a key figures table's rows are different measures under one title
+    if len(group) < 2 or any(not lb or len(lb.split()) > MAX_LABEL_WORDS or _YEAR_COLUMN.fullmatch(lb) for lb in labels):
         return None
-    header = _header(passages[best], years)
-    valued = [(i, v) for i in group if (v := cell_value(_cell(passages[i], header))) is not None]
-    if len(valued) < 2:
+    header = _asked_column(row, years, words)
+    if header is None:
+        return None
+    valued = [(i, _cell(passages[i], header)) for i in group]
+    valued = [(i, v) for i, v in valued if cell_value(v) is not None]
+    if len(valued) < 2 or len({_unit(v) for _, v in valued}) > 1:
         return None
     if comparison.kind == "versus":
-        named = [i for i, _ in valued if fold(_table(passages[i]).label).split()[0] in words]
-        # the rows the question names, the best-answering one first; the best row joins them when only one is named
-        chosen = list(dict.fromkeys(([best] if best in named or len(named) < 2 else []) + named))
-        if len(chosen) < 2:
+        named = _named_rows(passages, [i for i, _ in valued], words)
+        if len(named) < 2:  # «mot mobbing i Hurum» names one row: no comparison
             return None
+        chosen = [best] + [i for i in named if i != best] if best in named else named
         line = "; ".join(f"{_table(passages[i]).label}: {_cell(passages[i], header)}" for i in chosen)
         return Compared(tuple(chosen), f"{line} ({header})")
-    pick = (max if high else min)(valued, key=lambda t: t[1])[0]
-    others = [i for i, _ in valued if i != pick]
-    return Compared((pick, *others),
-                    f"{word}: {_table(passages[pick]).label} {_cell(passages[pick], header)} ({header})")
+    contenders = [(i, v) for i, v in valued if not _TOTAL.search(fold(_table(passages[i]).label))]
+    if len(contenders) < 2:
+        return None
+    picks = _extreme([(str(i), v) for i, v in contenders], high)
+    first = int(picks[0][0])
+    line = " og ".join(f"{_table(passages[int(i)]).label} {v}" for i, v in picks)
+    return Compared((first, *[i for i, _ in valued if i != first]), f"{word}: {line} ({header})")
+
+
+def _asked_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -> str | None:
+    """The column compared across rows: a year column holding the asked years (the whole period for
+    `2020-2021`), the only year column when none is asked, or a column the question's words name; None when the
+    column cannot be told."""
+    year_columns = [h for h, _ in row.cells if _YEAR_COLUMN.fullmatch(h.strip())]
+    if years:
+        fitting = [h for h in year_columns if set(re.findall(r"\d{4}", h)) == set(years)] or \
+                  [h for h in year_columns if set(re.findall(r"\d{4}", h)) <= set(years)]
+        return fitting[-1] if fitting else None
+    if len(row.cells) == 1:
+        return row.cells[0][0]
+    named = [h for h, _ in row.cells if {w for w in re.findall(r"\w+", fold(h)) if len(w) > 3} & words]
+    if len(named) == 1:
+        return named[0]
+    return year_columns[-1] if year_columns and len(year_columns) == len(row.cells) else None
+
+
+def _cell(passage: Passage, header: str) -> str:
+    return next((v for h, v in _table(passage).cells if h == header), "")

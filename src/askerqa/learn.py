@@ -15,7 +15,9 @@ Used by `scripts/tune.py` (writes askerqa/data/tuned.json) and `askerqa eval --c
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -260,13 +262,36 @@ FOUND_WRONG_CAP = 0.02
 HIDDEN_RIGHT_CAP = 0.03
 
 
-def choose_thresholds(results: list[list], grid: np.ndarray | None = None) -> dict:
+class _Stated(Protocol):
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def note(self) -> str: ...
+
+
+class _Asked(Protocol):
+    @property
+    def answerable(self) -> bool: ...
+
+
+class HeldOut(Protocol):
+    """What choose_thresholds reads of a held-out answer (an `evaluate.Result`)."""
+
+    @property
+    def answer(self) -> _Stated: ...
+    @property
+    def question(self) -> _Asked: ...
+    @property
+    def right(self) -> bool: ...
+
+
+def choose_thresholds(results: Sequence[Sequence[HeldOut]], grid: np.ndarray | None = None) -> dict[str, Any]:
     """(found_at, uncertain_at) from held-out results (one list per fold assignment, `evaluate.Result`s): the
     lowest found threshold whose FoundWrong, averaged over the assignments, stays within FOUND_WRONG_CAP (the
     most right answers shown as found at that cost), and the highest uncertain threshold whose HiddenRight stays
     within HIDDEN_RIGHT_CAP (the most unanswerable questions told plainly that the report does not say). An
     answer a rule keeps from being found (it has a note) is not found at any threshold. Returns both with the
-    curve they were read from."""
+    curve they were read from, and whether the cap could be met at all (if not, the highest threshold)."""
     grid = np.round(np.arange(0.2, 0.96, 0.01), 2) if grid is None else grid
 
     def rates(t: float) -> tuple[float, float, float]:
@@ -280,9 +305,10 @@ def choose_thresholds(results: list[list], grid: np.ndarray | None = None) -> di
         return float(np.mean(found_wrong)), float(np.mean(found_right)), float(np.mean(hidden))
 
     curve = [(float(t), *rates(float(t))) for t in grid]
-    found_at = min((t for t, fw, _, _ in curve if fw <= FOUND_WRONG_CAP), default=float(grid[-1]))
+    within = [t for t, fw, _, _ in curve if fw <= FOUND_WRONG_CAP]
+    found_at = min(within) if within else float(grid[-1])
     uncertain_at = max((t for t, _, _, hr in curve if hr <= HIDDEN_RIGHT_CAP and t <= found_at), default=float(grid[0]))
-    return {"found_at": found_at, "uncertain_at": uncertain_at,
+    return {"found_at": found_at, "uncertain_at": uncertain_at, "cap_met": bool(within),
             "caps": {"found_wrong": FOUND_WRONG_CAP, "hidden_right": HIDDEN_RIGHT_CAP},
             "curve": [{"threshold": t, "found_wrong": round(fw, 4), "found_right": round(fr, 4),
                        "hidden_right_below": round(hr, 4)} for t, fw, fr, hr in curve]}

@@ -17,6 +17,9 @@ _QUANTITY = re.compile(
     r"hvilken plassering|how (many|much|high|large|big|long)|what (share|percentage|proportion|rate)|"
     r"rate|percent(age)?|number of)\b"
 )
+# a figure and nothing else answers: how many, how much, how old, what it pays or costs
+_FIGURE_ASKED = re.compile(r"\b(hvor (mange|mye|gammel|gamle)|antall|hva (tjener|koster|betaler)|(lonn|lonna|lonnen) til|"
+                           r"how (many|much|old)|what does \w+ (earn|cost)|salary)\b")
 # "which schools", "name the values": the answer is a list of names
 _LIST = re.compile(r"^(hvilke|which|nevn|list|name the)\b|\bwhat are the\b")
 _NOT_A_NUMBER = re.compile(r"\b(hvorfor|why|hvem|who|hvilke|which|hvordan|how do|how does)\b")
@@ -54,6 +57,7 @@ class Query:
     wants_time: bool = False  # when / which year: the answer holds a year or a date
     wants_money: bool = False  # a cost, budget or grant: the answer holds an amount of money
     counted: str = ""  # the (folded) words a count question counts: `plasser ga` in «Hvor mange plasser ga …»
+    asks_figure: bool = False  # only a figure answers (hvor mange, hvor mye, hvor gammel, hva tjener …)
 
 
 def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
@@ -95,4 +99,5 @@ def parse_question(raw: object, max_chars: int = MAX_CHARS) -> Query:
     return Query(raw, text, notice, years, bool(_QUANTITY.search(folded)) or (bool(years) and not other_kind), english,
                  wants_list=bool(_LIST.search(folded)), wants_name=bool(_WHO.search(folded)),
                  wants_time=bool(_WHEN.search(folded)), wants_money=bool(_COST.search(folded)) and not _SHARE.search(folded),
-                 counted=m.group(1) if (m := _COUNTED.search(folded)) else "")
+                 counted=m.group(1) if (m := _COUNTED.search(folded)) else "",
+                 asks_figure=bool(_FIGURE_ASKED.search(folded)))

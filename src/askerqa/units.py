@@ -46,6 +46,9 @@ _ANAPHOR = re.compile(r"^(dette|det|disse|denne|den|de|dem|her|der|dermed|samtid
 _SOURCE = re.compile(r"(?:(?<=[.)])|^)\s*Kilder?\s*:.*$", re.S | re.I)
 # A cell printed as «Tall kommer» (figures not yet available) or «Ikke målt»: the report gives no figure that year.
 _PENDING = re.compile(rf"({YEAR_PATTERN})(?:\s*:)?\s+(Tall kommer|Ikke målt)", re.I)
+# a count written in words: «seks bibliotek», «syv medlemmer» (the report writes small counts so)
+_NUMBER_WORD = re.compile(r"\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+                          r"sytten|atten|nitten|tjue|tretti|førti|femti|hundre|tusen|dobbelt|halvparten)\b", re.I)
 MIN_PART = 4  # a question word counts as part of a report compound (`gjeld` in `gjeldsgrad`) from this length
 
 
@@ -104,6 +107,7 @@ class UnitFeatures:
     parts: tuple[UnitFeatures, ...] = ()  # a pair of sentences: each one's own features
     counted: frozenset[str] = frozenset()  # what its figures count: the words after one (`23 plasser`), a row's label
     pending: tuple[tuple[str, str], ...] = ()  # (year, «Tall kommer» / «Ikke målt») of cells with no figure
+    counts: bool = False  # a figure, or a count written in words («seks bibliotek»): what a «hvor mange» needs
 
     def years_on(self, terms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
         """(years, single years) of the sentences that speak of a question word: in a pair, a year in the
@@ -155,7 +159,8 @@ def unit_features(text: str, names: Names) -> UnitFeatures:
         anaphor=bool(_ANAPHOR.match(body)), words=len(body.split()), has_name=bool(_INNER_NAME.search(body)),
         has_time=bool(years) or bool(_DATE.search(body)), single_years=single_years_in(body) - pending.keys(),
         heading=not has_figure and in_capitals(body), has_money=has_figure and bool(_MONEY.search(body)),
-        counted=counted_terms(body, spans), pending=tuple(sorted(pending.items())))
+        counted=counted_terms(body, spans), pending=tuple(sorted(pending.items())),
+        counts=has_figure or bool(_NUMBER_WORD.search(body)))
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,7 @@ def _passage_candidates(report: Report, rows: np.ndarray) -> PassageCandidates:
                     words=unit.words + b.words, has_name=unit.has_name or b.has_name,
                     has_time=unit.has_time or b.has_time, single_years=unit.single_years | b.single_years,
                     has_money=unit.has_money or b.has_money, parts=(unit, b), counted=unit.counted | b.counted,
-                    pending=unit.pending + b.pending)
+                    pending=unit.pending + b.pending, counts=unit.counts or b.counts)
                 spans.append((int(start), end2, pair, True))
                 vectors.append(v / np.linalg.norm(v))
     dim = report.vectors.shape[1]
