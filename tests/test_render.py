@@ -71,3 +71,27 @@ def test_interpretation_of_a_follow_up_is_shown_first():
 def test_english_label():
     assert ENGLISH in render_answer(_answer(english=True))
     assert ENGLISH not in render_answer(_answer())
+
+
+def test_a_comparison_shows_its_line_and_the_rows_as_a_table():
+    from askerqa.types import TableRow
+
+    cells_a, cells_b = (("2021", "12,5 %"), ("2022", "13,2 %")), (("2021", "16,8 %"), ("2022", "18,0 %"))
+    ra = Passage("R1", "TURNOVER: Asker kommune: 2021 12,5 %, 2022 13,2 %.", "Medarbeidere", 57, None, (1, 1),
+                 "table_row", TableRow("TURNOVER", "Asker kommune", cells_a))
+    rb = Passage("R2", "TURNOVER: Bærum kommune: 2021 16,8 %, 2022 18,0 %.", "Medarbeidere", 57, None, (2, 2),
+                 "table_row", TableRow("TURNOVER", "Bærum kommune", cells_b))
+    rows = tuple(Alternative(p.text, p.id, (), ()) for p in (rb, ra))
+    answer = _answer(text=rb.text, spans=(), rows=rows, comparison="Høyest: Bærum kommune 18,0 % (2022)")
+    out = render_answer(answer, {"R1": ra, "R2": rb})
+    assert "**Høyest: Bærum kommune 18,0 % \\(2022\\)**" in out
+    assert "| | 2021 | 2022 |" in out and "| Bærum kommune | 16,8 % | 18,0 % |" in out
+    assert out.index("Bærum kommune | 16,8") < out.index("Asker kommune | 12,5")  # the answering row first
+    plain = render_answer(answer)  # no cells at hand: each row quoted whole
+    assert f"- «{escape(rb.text)}»" in plain
+
+
+def test_an_uncertain_answer_leads_with_the_asked_cell():
+    alts = (Alternative("Sykefraværet var 9,3 prosent i 2022.", "L1", (), ()),)
+    out = render_answer(_answer(status="uncertain", alternatives=alts, lead="2022: 9,3 %"))
+    assert UNCERTAIN in out and "**2022: 9,3 %**" in out
