@@ -15,12 +15,12 @@ from .index import sentence_spans
 from .lexical import Lexical
 from .passages import list_item_spans
 from .render import page_label
-from .text import SECTION_SEP
+from .text import SECTION_SEP, YEAR_PATTERN
 from .types import Passage
 from .units import mark_figures
 
 SECTION_WEIGHT = 0.25  # a word in the section's name counts a quarter of one in the row's label
-YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}(?:-(?:19|20)\d{2})?$")
+YEAR_HEADER = re.compile(rf"^{YEAR_PATTERN}(?:-{YEAR_PATTERN})?$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def to_csv(rows: list[FigureRow]) -> str:
 
 
 _NUMBER = re.compile(r"^(-?\d{1,3}(?: \d{3})+|-?\d+(?:,\d+)?)\s*(.*)$")
-_PERIOD = re.compile(r"^((?:19|20)\d{2})(?:-((?:19|20)\d{2}))?$")
+_PERIOD = re.compile(rf"^({YEAR_PATTERN})(?:-({YEAR_PATTERN}))?$")
 
 
 @dataclass(frozen=True)

@@ -256,9 +256,11 @@ def constraint_counts(analyses: list[Analysis], golds: list[Gold], labels: list[
 
 # The found and uncertain thresholds are chosen on the cross-validated trade-off (askerqa.evaluate.found_curve)
 # under two caps, judgements written down here: a wrong quote shown as the answer on at most FOUND_WRONG_CAP of
-# the questions (the citizens' target is 5 %; questions written by others ran about 3 points above
-# cross-validation in the last round), and a right quote withheld as «not found» on at most HIDDEN_RIGHT_CAP.
-FOUND_WRONG_CAP = 0.02
+# the questions (the citizens' target is 5 %: 2 points of margin), and a right quote withheld as «not found» on
+# at most HIDDEN_RIGHT_CAP. A first cap of 2 % (for the 3-point gap between cross-validation and others'
+# questions seen when only dev and extra were tuned on) hedged right answers at confidence 0.85-0.90, and with
+# B and C in the tuning data the held-out sets ran at or below the cross-validated rate (docs/RESULTS.md).
+FOUND_WRONG_CAP = 0.03
 HIDDEN_RIGHT_CAP = 0.03
 
 
