@@ -128,3 +128,12 @@ def test_no_table_row_no_comparison():
     prose = [Passage("p", "Turnoveren var 13,2 prosent.", "Medarbeidere", 1, None, (1, 1), "prose")]
     assert compare(prose, Siblings(prose), 0, comparison_of("Hvilken kommune var høyest?"), frozenset(),
                    frozenset()) is None
+
+
+def test_more_or_fewer_than_a_named_place_in_a_one_year_table_compares_the_rows():
+    one_year = [Passage(f"b{i}", f"ANDEL: {label}: 2022 {value}.", "Oppvekst", 1, None, (i, i), "table_row",
+                        TableRow("ANDEL", label, (("2022", value),))) for i, (label, value) in
+                enumerate([("Asker", "39,1 %"), ("Bærum", "36,8 %"), ("Norge", "43,1 %")])]
+    question = "Har Asker flere eller færre barnehagelærere enn Bærum?"
+    got = compare(one_year, Siblings(one_year), 1, comparison_of(question), frozenset(), _words(question))
+    assert got is not None and got.line == "Bærum: 36,8 %; Asker: 39,1 % (2022)"

@@ -82,17 +82,18 @@ def cell_value(value: str) -> float | None:
 
 
 class Siblings:
-    """The table rows that can be compared with each other: same section, title and column headers. A
-    table of key figures («Nøkkeltall») shares one title over rows about different things; its rows have the
-    same headers too, so rows are compared across only when the question names them or asks which row."""
+    """The table rows that can be compared with each other: same section and title (a row may print fewer
+    columns than another: `Bærum: 2022 36,8 %` beside Asker's 2019-2022; only a column both print is compared).
+    A table of key figures («Nøkkeltall») shares one title over rows about different things; `compare` leaves
+    such rows alone (their labels are measures, not names)."""
 
     def __init__(self, passages: list[Passage]) -> None:
-        groups: dict[tuple, list[int]] = {}
-        self.group_of: dict[int, tuple] = {}
+        groups: dict[tuple[str, str], list[int]] = {}
+        self.group_of: dict[int, tuple[str, str]] = {}
         for i, p in enumerate(passages):
             if p.table is None or not p.table.cells:
                 continue
-            key = (p.section, p.table.title, tuple(h for h, _ in p.table.cells))
+            key = (p.section, p.table.title)
             groups.setdefault(key, []).append(i)
             self.group_of[i] = key
         self.groups = groups
@@ -159,7 +160,9 @@ def compare(passages: list[Passage], siblings: Siblings, best: int, comparison: 
             asked = [(h, v) for h, v in cells if any(y in h for y in years)]
             cells = asked if len(asked) >= 2 else cells
         if len(cells) < 2 or len({_unit(v) for _, v in cells}) > 1:
-            return None
+            # «flere eller færre enn i Bærum» about a row of one year: the comparison is across the rows named
+            versus = comparison.kind == "change" and any(_VERSUS.fullmatch(w) for w in words)
+            return compare(passages, siblings, best, Comparison("versus", False), years, words) if versus else None
         if comparison.kind in ("high", "low"):
             return Compared((best,), f"{word}: " + " og ".join(f"{h}: {v}" for h, v in _extreme(cells, high)))
         return Compared((best,), "; ".join(f"{h}: {v}" for h, v in cells))
