@@ -201,8 +201,8 @@ def _asked_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -
     column cannot be told."""
     year_columns = [h for h, _ in row.cells if _YEAR_COLUMN.fullmatch(h.strip())]
     if years:
-        fitting = [h for h in year_columns if set(re.findall(r"\d{4}", h)) == set(years)] or \
-                  [h for h in year_columns if set(re.findall(r"\d{4}", h)) <= set(years)]
+        fitting = [h for h in year_columns if set(re.findall(YEAR_PATTERN, h)) == set(years)] or \
+                  [h for h in year_columns if set(re.findall(YEAR_PATTERN, h)) <= set(years)]
         return fitting[-1] if fitting else None
     if len(row.cells) == 1:
         return row.cells[0][0]
