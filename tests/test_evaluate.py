@@ -36,6 +36,7 @@ def test_the_cached_rule_is_the_judges_rule(text):
         assert holds(text, [["sykefravær", "9,3"]], limit) == satisfies(text, [["sykefravær", "9,3"]], limit)
 
 
+@pytest.mark.slow  # summarise's IR metrics go through ranx, whose numba compilation costs ~7 s the first time
 def test_found_and_right_counts_only_answers_shown_as_found():
     row = summarise(RESULTS, [PASSAGE])["all"]
     assert row["FoundRight"] == pytest.approx(1 / 4)  # a: found and right; b uncertain, f withheld, c wrong
