@@ -114,24 +114,40 @@ class Analysis:
         return np.where(ok, scores, scores - INELIGIBLE), bool(ok.any())
 
 
-def _signals(query: Query, constraints: Constraints, unit: UnitFeatures, *, cos: float, passage_cos: float, rank: int,
-             lexical: float, weighted: dict[str, float], total: float, pcover: float, why: bool, kind: str,
-             section_names: frozenset[str], terms: frozenset[str], counted: frozenset[str], en: float,
-             parts: dict[str, frozenset[str]], known: dict[str, float], top_known: float,
-             section_terms: frozenset[str], best_passage_cos: float, cos_mean: float,
-             cos_spread: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Question:
+    """What every candidate of one question is measured against, worked out once per question."""
+
+    query: Query
+    constraints: Constraints
+    terms: frozenset[str]
+    counted: frozenset[str]  # the words a count question counts
+    weighted: dict[str, float]  # the question's words by rarity
+    total: float
+    why: bool
+    parts: dict[str, frozenset[str]]  # each question word -> the report's compounds it is part of
+    known: dict[str, float]  # the question's words the report uses (whole or inside a compound), by rarity
+    top_known: float
+    best_passage_cos: float  # over the quote pool
+    cos_mean: float  # the question's cosines to every sentence/row: mean and spread (Signals)
+    cos_spread: float
+
+
+def _signals(q: _Question, unit: UnitFeatures, cos: float, passage_cos: float, rank: int, lexical: float,
+             pcover: float, kind: str, section_names: frozenset[str], section_terms: frozenset[str]) -> dict[str, float]:
     """One candidate's SIGNALS, each by its name."""
-    cover = sum(w for t, w in weighted.items() if t in unit.terms) / total
-    years, names = constraints.years, constraints.names
+    query, years, names, weighted, parts = q.query, q.constraints.years, q.constraints.names, q.weighted, q.parts
+    cover = sum(w for t, w in weighted.items() if t in unit.terms) / q.total
     has_names = unit.names | section_names
-    unit_years, unit_single_years = unit.years_on(terms)
+    unit_years, unit_single_years = unit.years_on(q.terms)
     year_hit = bool(years & unit_years)
     # question words the unit holds only inside a longer word (`gjeld` in `gjeldsgrad`)
     as_part = [t for t in weighted if t not in unit.terms and parts[t] & unit.terms]
     # the rarest question word the report uses that neither the unit nor its section holds, even inside a compound:
     # the topic (`sykefravær`) outweighs the year and the generic words a wrong row shares with the question
     held = unit.terms | section_terms
-    rare_miss = max((w for t, w in known.items() if t not in held and not parts[t] & held), default=0.0) / top_known
+    rare_miss = max((w for t, w in q.known.items() if t not in held and not parts[t] & held), default=0.0) / q.top_known
+    en = float(query.english)
     return {
         "cos": cos, "passage_cos": passage_cos, "rank": 1.0 / (1 + rank), "lexical": lexical, "cover": cover,
         "passage_cover": pcover,
@@ -140,16 +156,16 @@ def _signals(query: Query, constraints: Constraints, unit: UnitFeatures, *, cos:
         "year_hit": float(year_hit), "year_miss": float(bool(years) and not year_hit),
         "year_other": float(bool(years) and not year_hit and bool(unit_years)),
         "name_hit": float(bool(names & has_names)), "name_miss": float(bool(names) and not names & has_names),
-        "name_extra": float(bool(unit.names - names)), "cause": float(why and unit.gives_reason),
+        "name_extra": float(bool(unit.names - names)), "cause": float(q.why and unit.gives_reason),
         "enumeration": float(query.wants_list and unit.enumerates), "pair": float(bool(unit.parts)),
         "anaphor": float(unit.anaphor), "short": float(unit.words < 6 and kind != "table_row"),
         "row": float(kind == "table_row"), "list": float(kind == "list"), "english_cos": en * cos,
         "english_cover": en * cover, "no_name": float(query.wants_name and not unit.has_name),
         "no_time": float(query.wants_time and not unit.has_time),
         "year_in_span_only": float(year_hit and not years & unit_single_years),
-        "no_money": float(query.wants_money and not unit.has_money), "counted": float(bool(unit.counted & counted)),
-        "cover_part": sum(weighted[t] for t in as_part) / total, "rare_miss": rare_miss,
-        "passage_cos_gap": passage_cos - best_passage_cos, "cos_z": (cos - cos_mean) / cos_spread,
+        "no_money": float(query.wants_money and not unit.has_money), "counted": float(bool(unit.counted & q.counted)),
+        "cover_part": sum(weighted[t] for t in as_part) / q.total, "rare_miss": rare_miss,
+        "passage_cos_gap": passage_cos - q.best_passage_cos, "cos_z": (cos - q.cos_mean) / q.cos_spread,
     }
 
 
@@ -159,37 +175,31 @@ def analyse(report: Report, query: Query, constraints: Constraints, qvec: np.nda
     """Describe every candidate quote of the passages in `pool` ((fused rank, passage index) each, see
     askerqa.ranking.quote_pool) by the signals in CANDIDATE_FEATURES."""
     terms = frozenset(content_terms(query.text))
-    counted = frozenset(content_terms(query.counted))
     weighted = report.idf.of(set(terms))
     total = sum(weighted.values()) or 1.0
-    why = bool(_WHY.search(query.text))
+    parts = {t: report.compounds.get(t, frozenset()) for t in terms}
+    known = {t: w for t, w in weighted.items() if t in report.idf.idf or parts[t]}
+    q = _Question(query, constraints, terms, frozenset(content_terms(query.counted)), weighted, total,
+                  bool(_WHY.search(query.text)), parts, known, max(known.values(), default=1.0),
+                  max((float(cosine[pidx]) for _, pidx in pool), default=0.0), signals.sentence_mean,
+                  signals.sentence_spread)
     lex_max = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
-    en = float(query.english)
     top_weight = max(weighted.values(), default=1.0)
     cands: list[Candidate] = []
     rows: list[list[float]] = []
     missing: list[float] = []
     all_years: list[bool] = []
-    parts = {t: report.compounds.get(t, frozenset()) for t in terms}
-    known = {t: w for t, w in weighted.items() if t in report.idf.idf or parts[t]}
-    top_known = max(known.values(), default=1.0)
-    best_passage_cos = max((float(cosine[pidx]) for _, pidx in pool), default=0.0)
     for rank, pidx in pool:
         passage = report.passages[pidx]
         pcover = sum(w for t, w in weighted.items() if t in report.passage_terms[pidx]) / total
         lacks = max((w for t, w in weighted.items() if t not in report.passage_terms[pidx]), default=0.0) / top_weight
-        section_names = report.section_names[pidx]
         found = report.candidates.get(pidx)
         if found is None:
             continue
         similarities = found.vectors @ qvec
         for (start, end, unit, _pair), cos in zip(found.spans, similarities.tolist(), strict=True):
-            signal = _signals(
-                query, constraints, unit, cos=cos, passage_cos=float(cosine[pidx]), rank=rank,
-                lexical=float(lexical[pidx]) / lex_max, weighted=weighted, total=total, pcover=pcover, why=why,
-                kind=passage.kind, section_names=section_names, terms=terms, counted=counted, en=en, parts=parts,
-                known=known, top_known=top_known, section_terms=report.passage_terms[pidx],
-                best_passage_cos=best_passage_cos, cos_mean=signals.sentence_mean, cos_spread=signals.sentence_spread)
+            signal = _signals(q, unit, cos, float(cosine[pidx]), rank, float(lexical[pidx]) / lex_max, pcover,
+                              passage.kind, report.section_names[pidx], report.passage_terms[pidx])
             rows.append([signal[name] for name in SIGNALS])
             cands.append(Candidate(pidx, start, end, unit, passage.text[start:end]))
             missing.append(lacks)
