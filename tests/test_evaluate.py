@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from askerqa.evaluate import Question, Result, found_curve, holds, summarise
-from askerqa.matching import satisfies
+from askerqa.evaluate import Question, Result, found_curve, summarise
+from askerqa.matching import match_normalise, satisfies
 from askerqa.types import Answer, Passage
 
 PASSAGE = Passage("p1", "Sykefraværet var 9,3 prosent i 2022.", "Medarbeidere", 1, None, (1, 1), "prose")
@@ -32,8 +32,13 @@ RESULTS = [
 
 @pytest.mark.parametrize("text", [RIGHT, WRONG, "sykefravær 9.3", "SYKEFRAVÆR 9,3 %", ""])
 def test_the_cached_rule_is_the_judges_rule(text):
+    def uncached(text: str, limit: int) -> bool:
+        norm = match_normalise(text[:limit])
+        return all(match_normalise(s) in norm for s in ["sykefravær", "9,3"])
+
     for limit in (400, 10):
-        assert holds(text, [["sykefravær", "9,3"]], limit) == satisfies(text, [["sykefravær", "9,3"]], limit)
+        for _ in range(2):  # the second time from the cache
+            assert satisfies(text, [["sykefravær", "9,3"]], limit) == uncached(text, limit)
 
 
 @pytest.mark.slow  # summarise's IR metrics go through ranx, whose numba compilation costs ~7 s the first time

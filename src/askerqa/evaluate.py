@@ -5,28 +5,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import BadGoldFile
-from .matching import ANSWER_LIMIT, PASSAGE_LIMIT, match_normalise
+from .matching import ANSWER_LIMIT, PASSAGE_LIMIT, normalised, satisfies
 from .outcomes import value
 from .types import Answer, Passage
 
 KS = (1, 3, 5, 10)
-
-
-@lru_cache(maxsize=65536)
-def _normalised(text: str) -> str:
-    """A text (a passage, a quote, an evidence string) normalised once however often it is matched: the same
-    729 passages are matched against every question of every fold (7.5 s a pass uncached, ~1 s cached)."""
-    return match_normalise(text)
-
-
-def holds(text: str, evidence: list[list[str]], limit: int) -> bool:
-    """`text.satisfies` through the cache: the same rule, the same result."""
-    norm = _normalised(text[:limit])
-    return any(all(_normalised(s) in norm for s in alt) for alt in evidence if alt)
 
 
 @dataclass
@@ -106,7 +92,7 @@ class Result:
 
     @property
     def answer_ok(self) -> bool:
-        return holds(self.answer.text, self.question.evidence, ANSWER_LIMIT)
+        return satisfies(self.answer.text, self.question.evidence, ANSWER_LIMIT)
 
     @property
     def right(self) -> bool:
@@ -115,7 +101,7 @@ class Result:
     @property
     def alternative_right(self) -> bool:
         """Whether one of the possible answers an uncertain answer shows answers the question."""
-        return self.question.answerable and any(holds(a.text, self.question.evidence, ANSWER_LIMIT)
+        return self.question.answerable and any(satisfies(a.text, self.question.evidence, ANSWER_LIMIT)
                                                 for a in self.answer.alternatives)
 
     @property
@@ -127,13 +113,13 @@ class Result:
     def figure_ok(self) -> bool:
         if not self.ranked:
             return False
-        top = _normalised(self.ranked[0].text[:PASSAGE_LIMIT])
-        return all(_normalised(f) in top for f in self.question.figures)
+        top = normalised(self.ranked[0].text[:PASSAGE_LIMIT])
+        return all(normalised(f) in top for f in self.question.figures)
 
 
 def result(q: Question, answer: Answer, depth: int = 10) -> Result:
     ranked = [h.passage for h in answer.hits[:depth]]
-    hits = [r for r, p in enumerate(ranked, start=1) if q.answerable and holds(p.text, q.evidence, PASSAGE_LIMIT)]
+    hits = [r for r, p in enumerate(ranked, start=1) if q.answerable and satisfies(p.text, q.evidence, PASSAGE_LIMIT)]
     return Result(q, answer, ranked, hits)
 
 
@@ -162,7 +148,7 @@ def _ir_metrics(results: list[Result], all_passages: list[Passage]) -> dict[str,
     run_: dict[str, dict[str, float]] = {}
     for r in results:
         q = r.question
-        relevant = {p.id: 1 for p in all_passages if holds(p.text, q.evidence, PASSAGE_LIMIT)}
+        relevant = {p.id: 1 for p in all_passages if satisfies(p.text, q.evidence, PASSAGE_LIMIT)}
         if not relevant:
             relevant = {"__none__": 1}  # an answerable question no passage satisfies still counts as a miss
         qrels[q.id] = relevant
@@ -221,14 +207,11 @@ def found_curve(results: list[Result], at: tuple[float, ...] = CURVE_AT) -> list
     """The trade-off the found threshold makes: for each threshold, right answers shown as found against wrong
     ones, had every answer at or above that confidence been shown as found. An answer that a rule keeps from
     being found whatever its confidence (no quote with the asked year, a «Tall kommer» cell: it has a note)
-    stays not found at every threshold."""
-    answerable = max(1, sum(r.question.answerable for r in results))
-    out = []
-    for t in at:
-        shown = [r for r in results if r.answer.confidence >= t and not r.answer.note]
-        out.append(CurvePoint(t, sum(r.right for r in shown) / answerable,
-                              sum(not r.right for r in shown) / max(1, len(results))))
-    return out
+    stays not found at every threshold (the same arithmetic that chooses the thresholds: learn.threshold_rates)."""
+    from .learn import threshold_rates
+
+    return [CurvePoint(t, found_right, found_wrong) for t in at
+            for found_wrong, found_right, _ in [threshold_rates(results, t)]]
 
 
 def format_curve(points: list[CurvePoint], found_at: float) -> str:

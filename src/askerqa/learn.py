@@ -287,6 +287,17 @@ class HeldOut(Protocol):
     def right(self) -> bool: ...
 
 
+def threshold_rates(results: Sequence[HeldOut], t: float) -> tuple[float, float, float]:
+    """(FoundWrong over all, FoundRight over answerable, HiddenRight over all) had every answer at or above
+    confidence `t` been shown as found and every one below it withheld. An answer a rule keeps from being found
+    whatever its confidence (it has a note: no quote with the asked year, a «Tall kommer» cell) is never shown."""
+    shown = [r for r in results if r.answer.confidence >= t and not r.answer.note]
+    answerable = max(1, sum(r.question.answerable for r in results))
+    n = max(1, len(results))
+    return (sum(not r.right for r in shown) / n, sum(r.right for r in shown) / answerable,
+            sum(r.right and (bool(r.answer.note) or r.answer.confidence < t) for r in results) / n)
+
+
 def choose_thresholds(results: Sequence[Sequence[HeldOut]], grid: np.ndarray | None = None) -> dict[str, Any]:
     """(found_at, uncertain_at) from held-out results (one list per fold assignment, `evaluate.Result`s): the
     lowest found threshold whose FoundWrong, averaged over the assignments, stays within FOUND_WRONG_CAP (the
@@ -297,14 +308,8 @@ def choose_thresholds(results: Sequence[Sequence[HeldOut]], grid: np.ndarray | N
     grid = np.round(np.arange(0.2, 0.96, 0.01), 2) if grid is None else grid
 
     def rates(t: float) -> tuple[float, float, float]:
-        found_wrong, found_right, hidden = [], [], []
-        for rs in results:
-            open_ = [r for r in rs if not r.answer.note]
-            answerable = max(1, sum(r.question.answerable for r in rs))
-            found_wrong.append(sum(r.answer.confidence >= t and not r.right for r in open_) / len(rs))
-            found_right.append(sum(r.answer.confidence >= t and r.right for r in open_) / answerable)
-            hidden.append(sum(r.right and (bool(r.answer.note) or r.answer.confidence < t) for r in rs) / len(rs))
-        return float(np.mean(found_wrong)), float(np.mean(found_right)), float(np.mean(hidden))
+        found_wrong, found_right, hidden = np.mean([threshold_rates(rs, t) for rs in results], axis=0)
+        return float(found_wrong), float(found_right), float(hidden)
 
     curve = [(float(t), *rates(float(t))) for t in grid]
     within = [t for t, fw, _, _ in curve if fw <= FOUND_WRONG_CAP]
