@@ -6,8 +6,9 @@
 - Confidence model: logistic regression over questions; positive when the chosen quote is right (an
   unanswerable question is never right). Its inputs are the chosen quote's score, its margin over the best
   quote of another passage, and question-level signals (how well the report covers the question's words …).
-- Thresholds: `found_at` and `uncertain_at` are not fitted; they follow from what each outcome is worth
-  (`outcomes.thresholds`), the confidence model being a probability.
+- Thresholds: `found_at` and `uncertain_at` are read off the cross-validated trade-off curve under two written
+  caps (`choose_thresholds`: wrong shown as found, right withheld); while settings are compared, the ones the
+  outcome values give (`outcomes.thresholds`) stand in.
 
 Used by `scripts/tune.py` (writes askerqa/data/tuned.json) and `askerqa eval --cv K`.
 """
