@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_ARGS, ensure_chromium, free_port, start_app
 
 from askerqa.config import settings
 from askerqa.passages import load_passages
@@ -50,3 +51,27 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if "engine" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+# The running app and a headless Chromium, for the app and browser tests (one of each per test module).
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("app") / "feedback.sqlite3"
+    port = free_port()
+    proc = start_app(port, db)
+    yield f"http://127.0.0.1:{port}/", db
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = ensure_chromium()
+    if exe is None:
+        pytest.skip("Chromium could not be installed (Debian package `chromium` needs apt-get as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

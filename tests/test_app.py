@@ -6,20 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM_ARGS, ROOT, ensure_axe, ensure_chromium, free_port, start_app
+from browser import ROOT, ensure_axe
 
 pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("ASKERQA_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    db = tmp_path_factory.mktemp("app") / "feedback.sqlite3"
-    port = free_port()
-    proc = start_app(port, db)
-    yield f"http://127.0.0.1:{port}/", db
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +55,6 @@ def test_figure_finder_api(client):
     frame = result[0]
     assert frame["headers"] == ["Hva", "Verdier (som i rapporten)", "Del av rapporten", "Kilde"]
     assert any("2022: 9,3 %" in cell for row in frame["data"] for cell in row)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = ensure_chromium()
-    if exe is None:
-        pytest.skip("Chromium could not be installed (Debian package `chromium` needs apt-get as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _ask_by_keyboard(page, question):
