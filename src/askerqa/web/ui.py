@@ -6,6 +6,7 @@ puts the id in a hidden box and presses a hidden button, so the reader opens in 
 a link opened on its own (new tab, no script) still lands in the reader through `demo.load`.
 """
 
+import os
 from typing import Any
 
 from ..config import settings
@@ -21,6 +22,14 @@ QUEUE_SIZE = 256
 # sessions, +200 MB), so 500 bound it to ~165 MB. A dropped session only loses the follow-up context.
 SESSIONS = 500
 CHAT, FIGURES, READER = "chat", "figures", "reader"
+# Gradio's default ("auto") sends every waiting client its place in the queue each time any question
+# finishes: with 40 waiting that is 40 messages per answer, about half of the chat's extra cost over the API under
+# load (scripts/load_test.py). Once a second is enough for the «venter» indicator.
+STATUS_EVERY_S = 1.0
+# Gradio recomputes a pandas summary of its last 10,000 events after every event, for a monitoring page
+# this app does not serve: measured 1.5 ms an event at first, 8.5 ms once 10,000 are recorded. Here it is
+# recomputed once per 100,000 events, over the last 1,000.
+GRADIO_ANALYTICS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "100000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 
 
 def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
@@ -31,6 +40,8 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
     the same context, so the layout reads top to bottom here; every callback it wires is a plain function in
     chat.py, finder.py or reader.py, unit-tested there.
     """
+    for name, value in GRADIO_ANALYTICS.items():
+        os.environ.setdefault(name, value)  # read when Gradio builds its queue, below
     import gradio as gr
 
     figure_finder = FigureFinder(engine.passages)
@@ -159,4 +170,4 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
             None, js=SCROLL_TO_HIT)
         demo.load(find, [fig_query, fig_section], outputs, api_name=False)
     demo.state_session_capacity = SESSIONS  # read when the app is mounted (gradio.state_holder.StateHolder)
-    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY_S)
