@@ -18,6 +18,7 @@ import numpy as np
 
 from . import index as index_mod
 from .answer import Models, decide
+from .areas import ServiceAreas
 from .config import Settings
 from .config import settings as default_settings
 from .constraints import Names, constraints_of
@@ -48,6 +49,7 @@ class Engine:
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
         self.vocabulary = Vocabulary(self._texts, data.lexical.vocab)
+        self.areas = ServiceAreas.of(data.passages, data.lexical.idf)
         self.report = Report(data.passages, data.sentence_refs, data.sentence_vectors, Names.from_texts(self._texts))
 
     @classmethod
@@ -116,7 +118,7 @@ class Engine:
             query = replace(query, raw=question)
         cleaned = query.text  # tags removed and cut to the limit: what the constraints are read from
         norwegian = self.vocabulary.translations(query.text) if query.english else []
-        query = replace(query, text=self.vocabulary.expand(query.text, query.english, norwegian))
+        query = replace(query, text=self.areas.expand(self.vocabulary.expand(query.text, query.english, norwegian)))
         qvec = self.encode_query(self.vocabulary.restore(query.text))
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
