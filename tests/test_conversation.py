@@ -254,3 +254,14 @@ def test_a_service_area_replaces_the_service_area():
 def test_a_place_of_two_words_stays_one_place():
     out = said("Enn i Asker Midt?", "Hvor mange ledige barnehageplasser var det i Asker Sør i januar 2023?")
     assert out == "Hvor mange ledige barnehageplasser var det i Asker Midt i januar 2023?"
+
+
+def test_the_same_figure_asked_for_another_year_keeps_every_word_of_the_topic():
+    topic = "Hvor mange årsverk jobber med skole, barnehage og barnevern i kommunen?"
+    assert said("Og hvor mange var det i 2020?", topic) == (
+        "Hvor mange årsverk jobber med skole, barnehage og barnevern i kommunen i 2020?")
+    assert said("Hva var det i Bærum?", "Hva var sykefraværet i Asker i 2022?") == "Hva var sykefraværet i Bærum i 2022?"
+    # a pronoun for the topic's people is still read as them, and a comparison keeps its own words
+    assert said("Hvor mange av dem kom fra Ukraina?", "Hvor mange flyktninger ble bosatt i 2022?").startswith(
+        "Hvor mange av flyktningene kom fra Ukraina")
+    assert said("Var det høyere i 2020?", "Hva var sykefraværet i 2022?") == "Var sykefraværet høyere i 2020?"

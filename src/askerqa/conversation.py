@@ -68,6 +68,9 @@ _GROUP_STEMS = tuple(fold(w) for w in (
     "gutt jente pasient bruker hjemmetjeneste sykehjem helse omsorg oppvekst kultur teknisk nav "
     "school kindergarten pupil student teacher employee nurse refugee child youth elderly women men"
 ).split())
+# a turn asking for the figure again with nothing of its own but a slot (`hvor mange var det i 2020`)
+_SAME_FIGURE = re.compile(r"^(?:hvor (?:mange|mye|høyt?|stor|store)|hva|how (?:many|much|high)|what)\s+"
+                          r"(?:var|er|blir|ble|was|is|were|are)\s+(?:det|den|de|it|there|they)\b", re.I)
 _VERB = {"er", "var", "blir", "ble", "is", "was", "are", "were"}
 
 
@@ -291,6 +294,9 @@ def _resolve(text: str, topic: _Topic | None, known: Known | None) -> _Topic:
     asks = bool(re.match(r"^(?:hv|what|how|which|who|when|where|is|are|was|were|er|var|har|finnes)", rest, re.I))
     bare = rest != text.strip() and not asks and not _refers_back(words) and len(words) <= BARE_WORDS
     if bare:  # `Og for varebilene?`, `Og vei, vann og avløp?`: a phrase put to the topic, not a question of its own
+        return _Topic(_fill_slots(rest, topic.text, english), topic.noun)
+    if _SAME_FIGURE.match(rest) and not _content(words, groups=True) and not set(map(fold, words)) & _ANAPHORA:
+        # `Og hvor mange var det i 2020?`: the topic's own question for another year (place), its words kept
         return _Topic(_fill_slots(rest, topic.text, english), topic.noun)
     if _content(words) or asks and _content(words, groups=True) or _refers_back(words) and _has_frame(rest):
         return _with_frame(rest, topic, known)
