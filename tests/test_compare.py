@@ -64,6 +64,7 @@ def test_the_lowest_row_is_the_answer_and_the_line_quotes_its_cell():
     assert got is not None and got.rows[0] == 2 and set(got.rows) == {0, 1, 2}
     assert got.line == "Lavest: Lier kommune 10,6 % (2020-2021)"
     assert "10,6 %" in PASSAGES[got.rows[0]].text  # the line's cell is printed in the quoted row
+    assert not got.versus  # the lowest row alone answers «which one»
 
 
 def test_a_column_with_a_missing_figure_compares_only_the_rows_that_print_one():
@@ -78,6 +79,7 @@ def test_versus_quotes_the_rows_the_question_names():
     got = compare(PASSAGES, Siblings(PASSAGES), 1, comparison_of(question), frozenset(), _words(question))
     assert got is not None and set(got.rows) == {0, 1}
     assert got.line == "Bærum kommune: 18,0 %; Asker kommune: 13,2 % (2021-2022)"
+    assert got.versus
 
 
 def test_along_one_row_the_asked_years_are_read():
@@ -137,3 +139,4 @@ def test_more_or_fewer_than_a_named_place_in_a_one_year_table_compares_the_rows(
     question = "Har Asker flere eller færre barnehagelærere enn Bærum?"
     got = compare(one_year, Siblings(one_year), 1, comparison_of(question), frozenset(), _words(question))
     assert got is not None and got.line == "Bærum: 36,8 %; Asker: 39,1 % (2022)"
+    assert got.versus  # both rows are the answer's quote, as for «Slutter flere i Bærum enn i Asker?»

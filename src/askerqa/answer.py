@@ -297,7 +297,7 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
             line = compared.line
             if compared.rows != (source,):  # across rows: the answering row, or the two rows compared, is the quote
                 both = "\n".join(r.text for r in rows[:2])
-                text = both if asked.kind == "versus" and len(both) <= MAX_QUOTE else rows[0].text
+                text = both if compared.versus and len(both) <= MAX_QUOTE else rows[0].text
                 passage_id, lead = rows[0].passage_id, ""
     figures, spans = mark_figures(text)
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),

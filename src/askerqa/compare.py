@@ -108,6 +108,7 @@ class Siblings:
 class Compared:
     rows: tuple[int, ...]  # passage indices, the answering row first
     line: str  # the cells read, as printed
+    versus: bool = False  # two rows the question names, set side by side: both are the answer
 
 
 def _table(passage: Passage) -> TableRow:
@@ -185,7 +186,7 @@ def compare(passages: list[Passage], siblings: Siblings, best: int, comparison: 
             return None
         chosen = [best] + [i for i in named if i != best] if best in named else named
         line = "; ".join(f"{_table(passages[i]).label}: {_cell(passages[i], header)}" for i in chosen)
-        return Compared(tuple(chosen), f"{line} ({header})")
+        return Compared(tuple(chosen), f"{line} ({header})", versus=True)
     contenders = [(i, v) for i, v in valued if not _TOTAL.search(fold(_table(passages[i]).label))]
     if len(contenders) < 2:
         return None
