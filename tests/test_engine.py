@@ -131,6 +131,16 @@ def test_a_year_the_report_does_not_cover_is_not_answered_with_another_year(engi
 
 
 @pytest.mark.parametrize("question", [
+    "How much is a ticket to the swimming pool at Røykenbadet?",
+    "Hvor mye koster en billett til Røykenbadet?",
+])
+def test_a_price_the_report_never_prints_is_not_found_with_a_line_that_holds_no_sum(engine, question):
+    a = engine.ask(question)
+    assert a.status == "not_found"
+    assert a.note == "Rapporten ser ikke ut til å oppgi noe beløp for dette."
+
+
+@pytest.mark.parametrize("question", [
     "Hvor høyt var sykefraværet i Lillehammer kommune?",
     "Hvor mange innbyggere har Tromsø?",
 ])

@@ -191,6 +191,7 @@ def _quoted(passage: Passage) -> Alternative:
 
 
 NO_FIGURE = "Rapporten ser ikke ut til å oppgi noe tall for dette."
+NO_MONEY = "Rapporten ser ikke ut til å oppgi noe beløp for dette."
 COMPARE_DEPTH = 3  # a comparison's rows come from the table row among the best quotes of this many passages
 
 
@@ -271,8 +272,13 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
     # a figure asked («hvor mange», «hvor mye», «hvor gammel») and the best quote holds none, not even in words:
     # the report names the thing, not the figure (a person's age or salary is answered by the line naming them)
     no_figure = best is not None and pending is None and a.query.asks_figure and not best.unit.counts
+    # a sum of money asked («hva tjener», «hvor mye koster», «how much is a ticket») and the best quote holds none:
+    # counts of leaders or years are no salary or price
+    no_money = best is not None and pending is None and a.query.asks_figure and a.query.wants_money \
+        and not best.unit.has_money and not no_figure
     # no quote carries the asked year or name: the report has the topic, not the answer
-    status: Status = status_of(conf, models) if best is not None and satisfied and not no_figure else "not_found"
+    status: Status = status_of(conf, models) if best is not None and satisfied and not (no_figure or no_money) \
+        else "not_found"
     text, passage_id = "", None
     alts: list[Alternative] = []
     if best is not None:
@@ -303,6 +309,7 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
     return Answer(question=a.query.raw, text=text, figures=tuple(figures), spans=tuple(spans),
                   found=status == "found", confidence=round(conf, 4), passage_id=passage_id, hits=hits,
                   notice=a.query.notice, english=a.query.english, status=status, alternatives=tuple(alts),
-                  note=pending[1] if pending else NO_FIGURE if no_figure else _note(a, best_index, satisfied),
+                  note=pending[1] if pending else NO_FIGURE if no_figure else NO_MONEY if no_money
+                  else _note(a, best_index, satisfied),
                   interpreted=a.interpreted,
                   lead=lead, rows=rows, comparison=line)

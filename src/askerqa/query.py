@@ -28,7 +28,9 @@ _WHEN = re.compile(r"^(nar|when)\b|\b(hvilket ar|what year|which year)\b")
 # what something costs, its budget or grant: the answer is an amount of money (`402 mill. kroner`); unless a share
 # of it is asked (`hvor stor andel av driftsbudsjettet`)
 _COST = re.compile(r"budsjett|budget|\bkost(e|er|et|nad|nader)?\b|\bcosts?\b|\bkroner\b|\bpenger\b|\bmoney\b|"
-                    r"\bspen[dt]|\binvest|\bbevilg")
+                    r"\bspen[dt]|\binvest|\bbevilg|"
+                    # what a person earns or a ticket costs is a sum of money too («pris» is also a prize: not here)
+                    r"\btjen(er|te)\b|\blonn(a|en|inger)?\b|\bearns?\b|\bsalary\b|\bbillett\w*|\btickets?\b")
 # what a count question counts: the two words after `hvor mange` / `antall` (`plasser ga`, `nye boliger`), past
 # `av de`/`av dem` (`Hvor mange av de ansatte …`); one word alone lost the noun after an adjective (README)
 _COUNTED = re.compile(r"\b(?:hvor mange|antall|how many|number of)\s+(?:(?:av|of)\s+(?:(?:dem|de|the|these|those)\s+)?)?"
