@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from browser import ROOT, ensure_axe
 
+from askerqa.web.assets import EXAMPLES
+
 pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("ASKERQA_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
 
@@ -59,15 +61,18 @@ def test_figure_finder_api(client):
 
 def _ask_by_keyboard(page, question):
     page.wait_for_selector("textarea")
-    # keyboard only: the question box has focus on load; Tab until it does if not
+    # keyboard only: the question box has focus on load (assets.FOCUS_QUESTION); Tab until it does if not
+    if page.evaluate("document.activeElement === document.body"):  # just loaded: give the page its moment
+        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA'", timeout=10000)
     for _ in range(20):
         if page.evaluate("document.activeElement && document.activeElement.tagName === 'TEXTAREA'"):
             break
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('label, .block').innerText").startswith("Spørsmål")
+    before = page.locator("[data-testid=bot]").count()
     page.keyboard.type(question)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length > 0", timeout=60000)
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=bot]').length > {before}", timeout=60000)
     return page.locator("[data-testid=bot]").last
 
 
@@ -167,6 +172,21 @@ def vague(app) -> str:
     pytest.fail(f"none of {VAGUE} is answered as uncertain: choose other vague questions")
 
 
+def _open_table_source(page) -> None:
+    """Open the newest answer's first source that is a table row (by keyboard: focus the link, Enter)."""
+    links = page.locator("[data-testid=bot]").last.locator("a[href*='les=']")
+    for i in range(links.count()):
+        links.nth(i).focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => { const hit = document.getElementById('reader-hit');"
+                               " return hit && document.activeElement === hit; }", timeout=30000)
+        if page.evaluate("document.getElementById('reader-hit').tagName") == "TR":
+            return
+        page.get_by_role("button", name="Tilbake til samtalen").click()
+        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'A'", timeout=10000)
+    raise AssertionError("no source of the answer is a table row")
+
+
 def _in_view(page, locator) -> bool:
     box = locator.bounding_box()
     return box is not None and -2 <= box["y"] < page.viewport_size["height"]  # sub-pixel layout
@@ -223,17 +243,25 @@ def test_phone_conversation_by_keyboard_follow_up_reader_and_doubt(app, browser,
 
 @pytest.mark.browser
 def test_tabs_come_before_the_examples_and_focus_is_visible(app, browser):
+    """Focus starts in the question box; the tabs lie before it (Shift+Tab), the examples after it (Tab)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(app[0])
-    page.wait_for_selector("textarea")
-    order = []
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        order.append(page.evaluate("document.activeElement.getAttribute('role') || document.activeElement.tagName"))
-        if order[-1] == "tab":
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA'", timeout=10000)
+    role = "document.activeElement.getAttribute('role') || document.activeElement.tagName"
+    back = []
+    for _ in range(4):  # the contact link in the introduction, then the three tabs
+        page.keyboard.press("Shift+Tab")
+        back.append(page.evaluate(role))
+        if back[-1] == "tab":
             style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
             assert style != "none"  # the 3 px ring from assets.CSS
-    assert order.index("tab") < order.index("TEXTAREA"), order
+    assert back == ["A", "tab", "tab", "tab"], back
+    page.locator("#question textarea").focus()
+    ahead = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        ahead.append(page.evaluate("document.activeElement.innerText.trim()"))
+    assert ahead[:2] == ["Spør", "Ny samtale"] and ahead[2] in EXAMPLES, ahead
     page.close()
 
 
@@ -258,15 +286,27 @@ def test_accessibility_of_chat_reader_and_figure_finder(app, browser, width, vag
     found["reader"] = _axe(page, script)
     if width > 400:
         page.screenshot(path=str(SHOTS / f"reader-{suffix}.png"), full_page=True)
+    # the reader on a key-figures row (a table wider than a phone, its region scrolled to the asked year)
+    page.get_by_role("button", name="Tilbake til samtalen").click()
+    page.locator("#question textarea").focus()
+    _ask_by_keyboard(page, "Hva var sykefraværet i 2022?")
+    _open_table_source(page)
+    asked = page.locator("#reader-hit td.reader-asked")
+    assert asked.inner_text() == "9,3 %" and asked.evaluate(
+        "c => { const r = c.closest('.reader-table').getBoundingClientRect(), b = c.getBoundingClientRect();"
+        " return b.left >= r.left && b.right <= r.right + 1; }")  # the asked column in view
+    found["reader, key-figures row"] = _axe(page, script)
+    page.screenshot(path=str(SHOTS / f"reader-key-figures-axe-{suffix}.png"))
     _open_tab(page, "Tall og tabeller")
     page.get_by_label("Søk etter tall").fill("sykefravær")
     page.keyboard.press("Enter")
     page.get_by_text("Sykefraværsprosent", exact=True).first.wait_for(timeout=30000)
+    page.wait_for_timeout(800)  # the hits are drawn by a second event: scan the settled page, not its fade-in
     found["figures"] = _axe(page, script)  # results shown, no row chosen yet
     page.get_by_text("Sykefraværsprosent", exact=True).first.click()
     page.wait_for_function("Array.from(document.querySelectorAll('textarea')).some(t => t.value.includes('9,3 %'))",
                            timeout=15000)
-    page.locator("#figure-chart svg").wait_for(timeout=15000)
+    page.locator("#figure-chart svg").first.wait_for(state="attached", timeout=15000)  # a wide and a narrow one
     assert "Enhet: %" in page.locator("#figure-chart").inner_text()
     page.wait_for_timeout(500)  # the table re-renders its rows after a selection: scan the settled page
     found["figures, a row chosen"] = _axe(page, script)

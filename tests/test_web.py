@@ -134,7 +134,7 @@ def test_a_source_opens_the_reader_at_the_passage_highlighted_between_its_neighb
     assert "<h2>Medarbeidere</h2>" in page and "<h3>Sykefravær</h3>" in page
     table_page = reader.render(report, "p-table")
     assert '<tr id="reader-hit"' in table_page and '<th scope="col">2021</th>' in table_page
-    assert "<caption>Nøkkeltall</caption>" in table_page and "<td>8,4 %</td>" in table_page
+    assert '<caption class="reader-sr">Nøkkeltall</caption>' in table_page and "<td>8,4 %</td>" in table_page
     assert reader.render(report, "no-such-id") == reader.UNKNOWN and reader.render(report, "") == reader.EMPTY
     assert report.neighbour("p-sick", 1) == "p-sick-2" and report.neighbour("p-contact", 1) is None
     paged = reader.render(report, "p-sick", center="p-contact")  # paged away: the source stays highlighted if shown
@@ -147,6 +147,77 @@ def test_report_text_in_the_reader_is_escaped():
     evil = Passage("x", "<script>alert(1)</script>", "A › <b>B</b>", 1, None, (1, 1), "prose")
     page = reader.render(reader.Report.of([evil]), "x")
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>B</b>" not in page
+
+
+def _key_figures(rows: int = 14) -> reader.Report:
+    """A prose paragraph, a key-figures table of `rows` rows (years 2019–2022) and a closing paragraph."""
+    from askerqa.types import Passage, TableRow
+
+    table = [Passage(f"r{n}", f"Rad {n}", "Kapittel", 2, None, (10 + n, 10 + n), "table_row",
+                     TableRow("Nøkkeltall", f"Rad {n}", (("2019", "Ikke målt"), ("2020", f"{n},1 %"),
+                                                        ("2021", f"{n},2 %"), ("2022", f"{n},3 %"))))
+             for n in range(rows)]
+    first = Passage("before", "Før tabellen.", "Kapittel", 2, None, (1, 1), "prose")
+    last = Passage("after", "Etter tabellen.", "Kapittel", 2, None, (99, 99), "prose")
+    return reader.Report.of([first, *table, last])
+
+
+def test_the_reader_marks_the_asked_column_by_year_or_by_the_answers_figure():
+    report = _key_figures()
+    row = report.passages[report.position["r7"]]
+    assert reader.asked_columns(row, "Hva var sykefraværet i 2022?") == ["2022"]
+    assert reader.asked_columns(row, "Fra 2020 til 2022?") == ["2020", "2022"]
+    assert reader.asked_columns(row, "Hva er sykefraværet? | 7,2 %") == ["2021"]  # the figure the answer printed
+    assert reader.asked_columns(row, "i 20222 og 17,3 %") == []  # neither inside a longer number
+    page = reader.render(report, "r7", asked="Hva var sykefraværet i 2022?")
+    assert '<th scope="col" class="reader-asked">2022</th>' in page
+    assert '<td class="reader-asked"><strong>7,3 %</strong></td>' in page and page.count("reader-asked") == 2
+    assert "reader-asked" not in reader.render(report, "r7")  # nothing asked (a link opened on its own)
+    assert '<div class="reader-table" role="region" aria-label="Nøkkeltall: Rad 2" tabindex="0"' in page
+    assert "<script>" not in reader.render(report, "r7", asked="<script>2022</script>")  # matched, never shown
+
+
+def test_each_table_region_in_the_reader_has_a_name_of_its_own():
+    import re
+
+    from askerqa.types import Passage, TableRow
+
+    def row(n: int, section: str, label: str) -> Passage:
+        return Passage(f"t{n}", label, section, 1, None, (n, n), "table_row", TableRow("Nøkkeltall", label, (("2022", "1"),)))
+
+    rows = [row(1, "A", "Sykefravær"), row(2, "B", "Sykefravær"), row(3, "C", "Turnover i alle tjenesteområdene "
+                                                                             "i kommunen samlet over alle år")]
+    names = re.findall(r'role="region" aria-label="([^"]*)"', reader.render(reader.Report.of(rows), "t1"))
+    assert names == ["Nøkkeltall: Sykefravær", "Nøkkeltall: Sykefravær (2)",
+                     "Nøkkeltall: Turnover i alle tjenesteområdene i kommunen samlet over …"]
+
+
+def test_a_table_cut_by_the_readers_window_says_so_above_and_below():
+    report = _key_figures()
+    page = reader.render(report, "r7")  # rows 2–12 shown: 2 above, 1 below
+    assert ('<p class="reader-cut" id="reader-cut-above">Tabellen fortsetter ovenfor (2 rader til). '
+            "Velg «Forrige avsnitt» for å se flere rader.</p>") in page
+    assert "Tabellen fortsetter nedenfor (1 rad til). Velg «Neste avsnitt» for å se flere rader." in page
+    assert 'aria-describedby="reader-cut-above reader-cut-below"' in page
+    assert page.index("reader-cut-above") < page.index("<table") < page.index('id="reader-cut-below"')
+    whole = reader.render(_key_figures(rows=4), "r2")  # the whole table in the window: no note
+    assert "Tabellen fortsetter" not in whole and "aria-describedby" not in whole
+    assert whole.startswith('<div class="reader">') and reader.REPORT_START in whole and reader.REPORT_END in whole
+    assert reader.REPORT_START not in page and reader.REPORT_END not in page
+
+
+def test_paging_marks_the_passage_that_came_into_view():
+    report = _key_figures()
+    assert report.arrived("r7", "r8", 1) == "r13"  # the window's new last passage
+    assert report.arrived("r8", "r7", -1) == "r2"  # and its new first one going back
+    assert report.arrived("after", "after", 1) == "after"  # the report's end: its last passage
+    page = reader.render(report, "r7", center="r8", fresh="r13")
+    assert page.count(reader.NEW_ATTR) == 1 and f'<tr tabindex="-1" {reader.NEW_ATTR}><th scope="row">Rad 13' in page
+    assert "Tabellen fortsetter nedenfor" not in page and "Tabellen fortsetter ovenfor (3 rader til)" in page
+    prose = reader.render(report, "r7", center="r13", fresh="after")
+    assert f'<p tabindex="-1" {reader.NEW_ATTR}>Etter tabellen.</p>' in prose
+    hit = reader.render(report, "r7", center="r8", fresh="r7")  # paging back onto the source: still the hit
+    assert f'<tr id="reader-hit" class="reader-hit" tabindex="-1" {reader.NEW_ATTR}>' in hit
 
 
 def test_contact_line_reads_the_reports_contact_block():

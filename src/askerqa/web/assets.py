@@ -27,30 +27,67 @@ LOCALE_SCRIPT = b"""<script>(() => {
   } catch (e) { /* an old browser keeps its own language; the observer below still fixes lang */ }
   document.documentElement.setAttribute("lang", "nb");
 })();</script>"""
+# Gradio's own labels that go through its translations but that its bokmål lacks (given to the page through
+# gr.I18n in ui.py); the ones it hard-codes in English are renamed by the head script below (NB_LABELS).
+GRADIO_NB = {
+    "chatbot.copy_message": "Kopier meldingen", "chatbot.copied_message": "Meldingen er kopiert",
+    "common.complete": "Ferdig", "common.upload": "Last opp", "common.progress": "Framdrift",
+    "common.download_all": "Last ned alle", "dataframe.filter": "Filtrer", "dataframe.clear_filter": "Fjern filteret",
+    "status.queue_position": "I kø: {position} av {size}",
+}
 # Gradio puts the raw Markdown of each chat message in an aria-label, so a screen reader would read
 # "star star 9,3 prosent star star" and the <details> markup: drop it so the rendered message is read.
-# Gradio's "More tabs" and "Empty value" labels have no translation; <html lang> stays "nb" whatever sets it.
-# Gradio's error toasts have English titles ("Error"): they are renamed as they appear.
+# Gradio hard-codes some labels and titles in English ("Liked", "Copy table data", "Open cell menu", "Close"):
+# NB_LABELS renames them as they appear; <html lang> stays "nb" whatever sets it. Toast titles ("Info",
+# "Error") are renamed the same way.
 HEAD = """<script>
+const NB_LABELS = {
+  "Copy message": "Kopier meldingen", "Copied message": "Meldingen er kopiert", "Copy": "Kopier", "Copied": "Kopiert",
+  "Copy table data": "Kopier tabellen", "Copied to clipboard": "Kopiert", "Open cell menu": "Cellemeny",
+  "Table actions": "Tabellvalg", "Select column": "Velg kolonnen", "Select row": "Velg raden",
+  "File upload": "Last opp fil", "chatbot conversation": "Samtale", "Liked": "Likt", "Disliked": "Ikke likt",
+  "Close": "Lukk", "Loading response": "Henter svaret", "Scroll down": "Rull ned", "More tabs": "Flere faner",
+  "Static column": "Fast kolonne", "Filtered": "Filtrert", "Feedback": "Tilbakemelding", "Download": "Last ned",
+};
+const NB_TITLES = {"Info": "Melding", "Error": "Feil", "Warning": "Advarsel", "Success": "Utført"};
+const NB_SELECTOR = Object.keys(NB_LABELS).flatMap((k) => [`[aria-label="${k}"]`, `[title="${k}"]`]).join(", ");
 const keepNorwegian = () => {
   if (document.documentElement.getAttribute("lang") !== "nb") document.documentElement.setAttribute("lang", "nb");
   for (const el of document.querySelectorAll('[data-testid="bot"][aria-label], [data-testid="user"][aria-label]')) {
     el.removeAttribute("aria-label");
   }
-  for (const el of document.querySelectorAll('button[aria-label="More tabs"]')) el.setAttribute("aria-label", "Flere faner");
+  for (const el of document.querySelectorAll(NB_SELECTOR)) {
+    for (const name of ["aria-label", "title"]) {
+      const value = el.getAttribute(name);
+      if (value && Object.hasOwn(NB_LABELS, value)) el.setAttribute(name, NB_LABELS[value]);
+    }
+  }
   // an empty chart's placeholder: an English aria-label on a plain div, which ARIA does not allow
   for (const el of document.querySelectorAll('div.empty[aria-label="Empty value"]')) {
     el.setAttribute("role", "img");
     el.setAttribute("aria-label", "Tomt");
   }
   for (const el of document.querySelectorAll('.toast-title')) {
-    if (el.textContent.trim() === "Error") el.textContent = "Feil";
-    if (el.textContent.trim() === "Warning") el.textContent = "Advarsel";
+    const title = el.textContent.trim();
+    if (Object.hasOwn(NB_TITLES, title)) el.textContent = NB_TITLES[title];
   }
 };
 keepNorwegian();
-// A source link (?__READ__=<id>) in an answer opens the reader in this page: the id goes into the hidden box,
-// the hidden button asks the server for the reader view (ui.py). Enter on a focused link is a click too.
+// The question an answer replied to (and the answer's figures in bold): the reader uses it to show the asked
+// table column (reader.asked_columns). Only matched there, never shown.
+const askedFor = (link) => {
+  const bot = link.closest('[data-testid="bot"]');
+  if (!bot) return "";
+  const turns = Array.from(document.querySelectorAll('#chat [data-testid="user"], #chat [data-testid="bot"]'));
+  const user = turns.slice(0, turns.indexOf(bot)).reverse().find((el) => el.matches('[data-testid="user"]'));
+  const read = Array.from(bot.querySelectorAll("em")).filter((el) => el.innerText.startsWith("Tolket som"));
+  const parts = [user ? user.innerText : "", ...read.map((el) => el.innerText),
+                 ...Array.from(bot.querySelectorAll("strong")).map((el) => el.innerText)];
+  return parts.join(" | ").replace(/\\s+/g, " ").slice(0, 500);
+};
+// A source link (?__READ__=<id>) in an answer opens the reader in this page: the id (and askedFor) go into the
+// hidden box, the hidden button asks the server for the reader view (ui.py). Enter on a focused link is a click
+// too. The link is remembered so «Tilbake til samtalen» can put focus back on it (BACK_TO_SOURCE).
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href*="__READ__="]');
   if (!link) return;
@@ -60,12 +97,34 @@ document.addEventListener("click", (event) => {
   if (!id || !box || !open) return;
   event.preventDefault();
   event.stopPropagation();
-  box.value = id;
+  window.askerqaSource = {link, index: Array.from(document.querySelectorAll('#chat a[href*="__READ__="]')).indexOf(link)};
+  box.value = id + "\\n" + askedFor(link);
   box.dispatchEvent(new Event("input", {bubbles: true}));
   setTimeout(() => open.click(), 50);
 }, true);
+// Bring the reader's element `selector` into view and focus it, once the new reader HTML is on the page (the
+// element shown last time is stale); in a wide table, scroll its region sideways to the asked column too.
+window.askerqaShow = (selector, block) => {
+  let tries = 0;
+  const show = () => {
+    const el = document.querySelector(selector);
+    if ((!el || el === window.askerqaShown || el.offsetParent === null) && ++tries < 30) return setTimeout(show, 50);
+    if (!el) return;
+    window.askerqaShown = el;
+    const fits = el.getBoundingClientRect().height < window.innerHeight * 0.8;
+    el.scrollIntoView({block: block || (fits ? "nearest" : "start"), inline: "nearest"});
+    const region = el.closest(".reader-table");
+    const asked = el.querySelectorAll("td.reader-asked");
+    if (region && asked.length) {
+      const r = region.getBoundingClientRect(), c = asked[asked.length - 1].getBoundingClientRect();
+      if (c.right > r.right) region.scrollLeft += c.right - r.right + 12;
+    }
+    el.focus({preventScroll: true});
+  };
+  setTimeout(show, 50);
+};
 new MutationObserver(keepNorwegian).observe(document.documentElement,
-  {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "lang"]});
+  {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "title", "lang"]});
  </script>""".replace("__READ__", READ_PARAM)
 # After an answer arrives: its start in view (not its end), on a phone where the page scrolls and on a desktop
 # where the chat box does.
@@ -81,11 +140,35 @@ SCROLL_TO_ANSWER = """() => {
   };
   setTimeout(settle, 50);
 }"""
-# After the reader opens: the highlighted passage in view and focused, so a keyboard user reads on from it.
-SCROLL_TO_HIT = """() => { setTimeout(() => {
-  const hit = document.getElementById("reader-hit");
-  if (hit) { hit.scrollIntoView({block: "center"}); hit.focus({preventScroll: true}); }
-}, 120); }"""
+# After the reader opens: the highlighted passage in view and focused, so a keyboard user reads on from it
+# (and, in a wide table, its asked column in view).
+SCROLL_TO_HIT = """() => window.askerqaShow("#reader-hit", "center")"""
+# After «Forrige/Neste avsnitt»: the passage that came into the window in view and focused (reader.NEW_ATTR).
+SHOW_NEW = """() => window.askerqaShow("#reader [data-reader-new]")"""
+# After «Tilbake til samtalen»: focus back on the source link the reader was opened from (the question box when it
+# was opened from the address), once the chat tab shows again.
+BACK_TO_SOURCE = """() => {
+  const saved = window.askerqaSource || {};
+  let tries = 0;
+  const back = () => {
+    const links = document.querySelectorAll('#chat a[href*="__READ__="]');
+    const link = saved.link && saved.link.isConnected ? saved.link : links[saved.index];
+    const el = link || document.querySelector("#question textarea");
+    if ((!el || el.offsetParent === null) && ++tries < 40) return setTimeout(back, 50);
+    if (!el) return;
+    el.scrollIntoView({block: "center"});
+    el.focus({preventScroll: true});
+  };
+  setTimeout(back, 0);
+}""".replace("__READ__", READ_PARAM)
+# At load: focus in the question box, not on <body> five Tabs before it; preventScroll keeps the page's top (title,
+# intro) in view on a phone. Not when the address opens the reader (SCROLL_TO_HIT focuses the passage then) or
+# when the user has already moved focus.
+FOCUS_QUESTION = """() => {
+  const box = document.querySelector("#question textarea");
+  const idle = !document.activeElement || document.activeElement === document.body;
+  if (box && idle && !new URLSearchParams(location.search).has("__READ__")) box.focus({preventScroll: true});
+}""".replace("__READ__", READ_PARAM)
 # Accessibility fixes found by axe-core (see tests/test_app.py): the selected tab's orange text had a
 # contrast of 2.8:1; both tabs must fit a 320 px screen instead of hiding one behind a "More tabs" menu.
 CSS = """
@@ -113,6 +196,21 @@ textarea:focus, input:focus { outline: 3px solid #1e3a8a !important; outline-off
 #reader .reader-bullet::before { content: "• "; }
 #reader blockquote { border-left: 4px solid #94a3b8; padding-left: 12px; margin-left: 0; }
 #reader .reader-table, #figure-chart .row-table { overflow-x: auto; max-width: 100%; }
+/* a wide reader table scrolls sideways in its region; the row labels stay put, the asked column is outlined */
+#reader .reader-table th:first-child { position: sticky; left: 0; z-index: 1; max-width: 55vw;
+  background: var(--background-fill-primary, #fff); }
+#reader .reader-table-title { font-weight: 600; margin: 12px 0 0; }
+#reader .reader-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
+#reader .reader-table tr.reader-hit th:first-child { background: #fef3c7; }
+#reader .reader-hit { color: #111827; }
+#reader .reader-asked { outline: 2px solid #1e3a8a; outline-offset: -2px; }
+/* paging's new passage: room below it for a "tabellen fortsetter" note; a focused row ringed on its cells, as a
+   row's own outline hides under the sticky labels */
+#reader [data-reader-new] { scroll-margin: 80px 0 120px; }
+#reader tr:focus-visible { outline: none !important; }
+#reader tr:focus-visible > th, #reader tr:focus-visible > td { box-shadow: inset 0 3px 0 #1e3a8a, inset 0 -3px 0 #1e3a8a; }
+#reader .reader-cut, #reader .reader-end { font-style: italic; border-left: 4px solid #1e3a8a; padding-left: 8px; }
 #reader table, #figure-chart table { border-collapse: collapse; margin: 8px 0; }
 #reader td, #figure-chart td { white-space: nowrap; }
 #reader th, #reader td, #figure-chart th, #figure-chart td { border: 1px solid #cbd5e1; padding: 4px 8px; text-align: left; }
@@ -125,11 +223,63 @@ textarea:focus, input:focus { outline: 3px solid #1e3a8a !important; outline-off
 #figure-chart .grid { stroke: #e5e7eb; }
 #figure-chart .zero { stroke: #111827; stroke-width: 1.5; }
 .dark #figure-chart svg text { fill: #e5e7eb; }
+/* figure finder: begin */
+/* The hits (web/finder.py results_html): one card per row on a phone, four columns from a 760 px wide window
+   (a media query: Gradio drops @container rules from custom CSS). A value or a figure is never broken inside
+   (`97 800`, `7,7 %` stay on one line); words wrap only between words. */
+#figure-results .fig-list { list-style: none; margin: 0; padding: 0; }
+#figure-results .fig-card { position: relative; border: 1px solid #cbd5e1; border-radius: 8px; padding: 10px 12px;
+  margin: 0 0 10px; overflow-wrap: break-word; word-break: normal; hyphens: manual; line-height: 1.45; }
+#figure-results .fig-card:has(.fig-pick[aria-current]) { background: #eff6ff; border-color: #1e3a8a; }
+#figure-results .fig-pick { all: unset; display: block; cursor: pointer; color: #1e3a8a; font-weight: 600;
+  text-decoration: underline; text-underline-offset: 2px; overflow-wrap: break-word; word-break: normal; }
+#figure-results .fig-values ul { list-style: none; margin: 6px 0; padding: 0; }
+#figure-results .fig-values li { margin: 0; padding: 0; }
+#figure-results .fig-v { white-space: nowrap; font-weight: 600; font-variant-numeric: tabular-nums; }
+#figure-results .fig-n { white-space: nowrap; color: inherit; }
+#figure-results .fig-where, #figure-results .fig-source { font-size: 0.92em; color: #374151; }
+#figure-results .fig-tag { font-weight: 600; }
+#figure-results .fig-values > .fig-tag { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+#figure-results .fig-head { display: none; }
+.dark #figure-results .fig-pick { color: #bfdbfe; }
+/* one selector a rule: Gradio's CSS scoping repeats `.dark` inside the second selector of a list */
+.dark #figure-results .fig-where { color: #d1d5db; }
+.dark #figure-results .fig-source { color: #d1d5db; }
+.dark #figure-results .fig-card:has(.fig-pick[aria-current]) { background: #1e293b; border-color: #bfdbfe; }
+@media (min-width: 760px) {
+  /* one grid for all rows (the heading, the list and each card are subgrids), so the columns line up; a column
+     is never narrower than its longest word */
+  #figure-results .fig-results { display: grid; column-gap: 12px; max-height: 560px; overflow-y: auto;
+    grid-template-columns: minmax(min-content, 34fr) minmax(min-content, 26fr) minmax(min-content, 22fr)
+      minmax(min-content, 18fr); border: 1px solid #cbd5e1; border-radius: 8px; }
+  #figure-results .fig-head, #figure-results .fig-list, #figure-results .fig-card { grid-column: 1 / -1; display: grid;
+    grid-template-columns: subgrid; }
+  #figure-results .fig-head { position: sticky; top: 0; z-index: 1; padding: 8px 12px; font-weight: 600;
+    border-bottom: 2px solid #94a3b8; background: var(--background-fill-primary, #fff); }
+  #figure-results .fig-card { border: 0; border-bottom: 1px solid #e5e7eb; border-radius: 0; margin: 0; }
+  #figure-results .fig-values ul { margin: 0; }
+  #figure-results .fig-tag { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+    white-space: nowrap; }
+}
+/* The chart (web/chart.py): one picture with no viewBox, so it is never scaled and its text is the size set
+   here. Columns (640 × 260, 13 px text) from a 760 px wide window; below that one bar a line (270 px wide, its
+   height set on the picture, 14 px text). The hidden drawing is not drawn at all. */
+#figure-chart svg.chart { width: 640px; height: 260px; max-width: none; font-size: 13px; }
+#figure-chart svg.chart .chart-narrow { display: none; }
+@media (max-width: 759px) {
+  #figure-chart svg.chart { width: 270px; height: var(--narrow-height, 180px); font-size: 14px; }
+  #figure-chart svg.chart .chart-wide { display: none; }
+  #figure-chart svg.chart .chart-narrow { display: inline; }
+}
+#figure-pick textarea { scroll-margin-top: 12px; }
+/* figure finder: end */
 /* phone first: one page that scrolls, no small scroll box for the chat */
 @media (max-width: 640px) {
   #chat, #chat > div, #chat .bubble-wrap, #chat .message-wrap { height: auto !important; max-height: none !important;
     overflow: visible !important; }
   .tab-container button { padding-left: 6px !important; padding-right: 6px !important; font-size: 13px !important; }
+  #reader .reader-table table { font-size: 14px; }
 }
 """
 

@@ -13,7 +13,7 @@ from ..config import settings
 from ..figures import FigureFinder
 from ..render import READ_PARAM, escape
 from . import chat, finder, reader
-from .assets import EXAMPLES, SCROLL_TO_ANSWER, SCROLL_TO_HIT
+from .assets import BACK_TO_SOURCE, EXAMPLES, FOCUS_QUESTION, GRADIO_NB, SCROLL_TO_ANSWER, SCROLL_TO_HIT, SHOW_NEW
 
 CONCURRENCY = 8  # concurrent questions share one encoder call (micro-batching), so more than one per core
 QUEUE_SIZE = 256
@@ -73,24 +73,30 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
     def pick(rows: list, evt: gr.SelectData):
         return finder.pick(rows, evt.index)
 
-    def open_source(passage_id: str):
-        passage_id = (passage_id or "").strip()[:200]
-        return gr.Tabs(selected=READER), reader.render(report, passage_id), passage_id, passage_id, ""
+    def open_source(target: str):
+        # the page's script writes "<passage id>\n<the question and the answer's figures>" (assets.HEAD)
+        passage_id, _, asked = (target or "").strip().partition("\n")
+        passage_id, asked = passage_id.strip()[:200], asked[:reader.MAX_ASKED_CHARS]
+        return (gr.Tabs(selected=READER), reader.render(report, passage_id, asked=asked), passage_id, passage_id,
+                asked, "")
 
-    def page(source: str, center: str, step: int):
-        moved = report.neighbour(center or source, step) or center
-        return reader.render(report, source, moved), moved
+    def page(source: str, center: str, asked: str, step: int):
+        before = center or source
+        moved = report.neighbour(before, step) or center
+        fresh = report.arrived(before, moved, step)
+        return reader.render(report, source, moved, asked=asked, fresh=fresh), moved
 
     def on_load(request: gr.Request):
         wanted = (request.query_params.get(READ_PARAM, "") if request else "")[:200]
         if wanted:
-            return open_source(wanted)[:4]
-        return gr.Tabs(), reader.render(report, None), "", ""
+            return open_source(wanted)[:5]
+        return gr.Tabs(), reader.render(report, None), "", "", ""
 
     with gr.Blocks(title="Spør om Asker kommunes 4-årsrapport", analytics_enabled=False) as demo:
         gr.Markdown("# Spør om Asker kommunes 4-årsrapport 2020–2023")
         reader_source = gr.State("")  # the passage the chosen source points at (highlighted)
         reader_center = gr.State("")  # the passage the reader is centred on after paging
+        reader_asked = gr.State("")  # the question the source was opened from (picks the table column to show)
         with gr.Tabs(selected=CHAT) as tabs:
             with gr.Tab("Spør", id=CHAT):
                 gr.Markdown(
@@ -137,20 +143,31 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
                     fig_section = gr.Dropdown([finder.ALL, *figure_finder.sections], value=finder.ALL,
                                               label="Del av rapporten", scale=2, filterable=False)
                     fig_btn = gr.Button("Søk", variant="primary", scale=1)
-                fig_note = gr.Markdown("")
-                fig_table = gr.Dataframe(label="Treff (velg en rad for å kopiere den eller se utviklingen)",
-                                         interactive=False, wrap=True, buttons=["copy"], max_height=520,
-                                         column_widths=["30%", "34%", "22%", "14%"], elem_id="figure-table")
+                with gr.Row(equal_height=True):
+                    fig_note = gr.Markdown("", elem_id="figure-note")
+                    fig_csv = gr.DownloadButton("Last ned treffene som CSV", variant="secondary", scale=0,
+                                                min_width=300)
+                # The hits as HTML (finder.results_html): cards on a phone, four columns on a wide screen, a button
+                # per row to choose it. The Dataframe is not shown (squeezed into a phone it broke words mid-word);
+                # it stays for the API's `/find`, whose first output it is.
+                fig_results = gr.HTML("", elem_id="figure-results", js_on_load=finder.CHOOSE_JS, padding=False)
+                fig_table = gr.Dataframe(headers=["Hva", "Verdier (som i rapporten)", "Del av rapporten", "Kilde"],
+                                         interactive=False, visible=False)
                 fig_rows = gr.State([])
-                with gr.Row():
-                    fig_csv = gr.DownloadButton("Last ned treffene som CSV", variant="secondary")
-                fig_pick = gr.Textbox(label="Valgt rad med kilde (kan kopieres)", buttons=["copy"], interactive=False)
+                # read-only (see finder.SHOW_PICK), not disabled: a keyboard and a screen reader reach its text
+                fig_pick = gr.Textbox(label=finder.PICK_LABEL, buttons=["copy"], interactive=True,
+                                      lines=2, max_lines=8, elem_id=finder.PICK_ID)
                 fig_chart = gr.HTML(finder.pick([], None)[1], elem_id="figure-chart")
                 outputs = [fig_table, fig_csv, fig_rows, fig_note, fig_pick, fig_chart]
-                fig_query.submit(find, [fig_query, fig_section], outputs, api_name="find")
-                fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False)  # type: ignore[arg-type]
-                fig_section.change(find, [fig_query, fig_section], outputs, api_name=False)  # type: ignore[arg-type]
-                fig_table.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False)  # type: ignore[arg-type]
+                show = (finder.results_html, [fig_rows], [fig_results])
+                fig_query.submit(find, [fig_query, fig_section], outputs, api_name="find").then(
+                    *show, api_name=False)
+                fig_btn.click(find, [fig_query, fig_section], outputs, api_name=False).then(  # type: ignore[arg-type]
+                    *show, api_name=False)
+                fig_section.change(find, [fig_query, fig_section], outputs, api_name=False).then(  # type: ignore[arg-type]
+                    *show, api_name=False)
+                fig_results.select(pick, [fig_rows], [fig_pick, fig_chart], api_name=False).then(  # type: ignore[arg-type]
+                    None, js=finder.SHOW_PICK)
 
             with gr.Tab("Les i rapporten", id=READER):
                 reader_view = gr.HTML(reader.render(report, None), elem_id="reader")
@@ -159,15 +176,21 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
                     next_btn = gr.Button("Neste avsnitt", size="sm")
                     back_btn = gr.Button("Tilbake til samtalen", size="sm", variant="primary")
 
-        open_btn.click(open_source, [target], [tabs, reader_view, reader_source, reader_center, target],
+        open_btn.click(open_source, [target], [tabs, reader_view, reader_source, reader_center, reader_asked, target],
                        api_name="open_source").then(None, js=SCROLL_TO_HIT)
-        prev_btn.click(lambda s, c: page(s, c, -1), [reader_source, reader_center], [reader_view, reader_center],
-                       api_name=False)  # type: ignore[arg-type]
-        next_btn.click(lambda s, c: page(s, c, 1), [reader_source, reader_center], [reader_view, reader_center],
-                       api_name=False)  # type: ignore[arg-type]
-        back_btn.click(lambda: gr.Tabs(selected=CHAT), None, [tabs], api_name=False)  # type: ignore[arg-type]
-        demo.load(on_load, None, [tabs, reader_view, reader_source, reader_center], api_name=False).then(
-            None, js=SCROLL_TO_HIT)
-        demo.load(find, [fig_query, fig_section], outputs, api_name=False)
+        paging = [reader_source, reader_center, reader_asked]
+        prev_btn.click(lambda s, c, a: page(s, c, a, -1), paging, [reader_view, reader_center],
+                       api_name=False).then(None, js=SHOW_NEW)  # type: ignore[arg-type]
+        next_btn.click(lambda s, c, a: page(s, c, a, 1), paging, [reader_view, reader_center],
+                       api_name=False).then(None, js=SHOW_NEW)  # type: ignore[arg-type]
+        back_btn.click(lambda: gr.Tabs(selected=CHAT), None, [tabs], api_name=False).then(  # type: ignore[arg-type]
+            None, js=BACK_TO_SOURCE)
+        # focus in the question box at once (not on <body>); a reader link in the address moves it to the passage
+        demo.load(None, js=FOCUS_QUESTION)
+        demo.load(on_load, None, [tabs, reader_view, reader_source, reader_center, reader_asked],
+                  api_name=False).then(None, js=SCROLL_TO_HIT)
+        demo.load(find, [fig_query, fig_section], outputs, api_name=False).then(*show, api_name=False)
     demo.state_session_capacity = SESSIONS  # read when the app is mounted (gradio.state_holder.StateHolder)
+    # bokmål for Gradio's own labels its nb translation lacks ("Copy message"); mount_gradio_app keeps it
+    demo.i18n_instance = gr.I18n(nb=GRADIO_NB)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY_S)
