@@ -89,3 +89,17 @@ def test_changed_onnx_export_is_refused(tmp_path):
     (copy / ONNX_DATA).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="endret"):
         QueryEncoder.load(copy)
+
+
+def test_model_files_are_readable_by_a_service_user():
+    """Files and folders with the modes the umask allows (0644/0755 under 022), never owner-only: the server may
+    run as another user than the one who built the model. `askerqa model` repairs a folder built owner-only."""
+    import stat
+
+    from askerqa.storage import DIR_MODE, FILE_MODE
+
+    folder = settings().model_dir
+    assert is_built(folder), "run `askerqa model` (make test does)"
+    for path in [folder, *folder.rglob("*")]:
+        want = DIR_MODE if path.is_dir() else FILE_MODE
+        assert stat.S_IMODE(path.stat().st_mode) & want == want, (path, oct(path.stat().st_mode))

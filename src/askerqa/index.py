@@ -7,11 +7,15 @@ manifest.json, which says what the index was built from and the size and sha256 
 An index whose manifest does not match the corpus, the model, the pipeline code or the files on disk
 is stale and is never answered from. Each file is written atomically (temp file, fsync, rename) and
 the manifest last, so a build killed midway leaves an index that is either the old one or detectably
-stale.
+stale; its temp files are removed by the next build or load. A build holds the folder's lock file
+(`.lock`) exclusively and a load holds it shared, so concurrent builds take turns and a load never reads
+files another process is replacing. A file-system fault (no access, a read-only or full disk, a folder
+where a file belongs) is one Norwegian line (IndexNotReady), never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -32,6 +36,7 @@ from .config import Settings
 from .embedding import load_model, model_identity, sha256_of
 from .errors import IndexNotReady
 from .lexical import Lexical
+from .storage import FILE_MODE, LockBusy, locked, os_problem
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -42,6 +47,9 @@ MANIFEST = "manifest.json"
 # Files the manifest checksums, besides every file under bm25/.
 CONTENT_FILES = ("passages.jsonl", "dense.faiss", "sentences.npy", "sentences.json")
 BM25_DIR = "bm25"
+CACHE_FILE = "cache/embeddings.npz"
+LOCK_FILE = ".lock"  # never removed: a lock file deleted while held would let a second build in
+LOCK_WAIT_S = 900.0  # how long a build or load waits for another build (a full re-encode takes minutes)
 # Source files whose change changes the passages or the index: part of the manifest.
 PIPELINE_FILES = ("ingest.py", "tables.py", "text.py", "passages.py", "lexical.py", "index.py")
 
@@ -99,18 +107,48 @@ def expected_identity(settings: Settings) -> dict[str, str]:
     }
 
 
+def _corpus_check(corpus: Path) -> tuple[str, str] | None:
+    """Why the report cannot be read and what to do (in Norwegian), or None."""
+    if corpus.is_dir():
+        return f"rapportfilen {corpus} er en mappe, ikke en fil", "Sett ASKERQA_CORPUS til selve rapportfilen"
+    if not corpus.exists():
+        return f"rapportfilen mangler ({corpus})", "Legg rapporten der, eller sett ASKERQA_CORPUS til filen"
+    try:
+        with corpus.open("rb"):
+            pass
+    except OSError as exc:
+        return (f"rapportfilen kan ikke leses ({os_problem(exc)})",
+                "Gi brukeren som kjører askerqa lesetilgang til rapporten, eller sett ASKERQA_CORPUS til en kopi")
+    return None
+
+
+def corpus_problem(corpus: Path) -> str | None:
+    """Why the report cannot be read (in Norwegian), or None."""
+    found = _corpus_check(corpus)
+    return found[0] if found else None
+
+
 def stale_reason(settings: Settings) -> str | None:
-    """None when the index matches corpus, model and code; otherwise why it does not (in Norwegian)."""
-    path = settings.index_dir / MANIFEST
-    if not path.exists():
+    """None when the index matches corpus, model and code; otherwise why it does not (in Norwegian).
+    A model folder that cannot be read raises ModelError (one Norwegian line)."""
+    folder = settings.index_dir
+    if folder.exists() and not folder.is_dir():
+        return f"indeksmappen {folder} er en fil, ikke en mappe"
+    if not (folder / MANIFEST).exists():
         return "indeksen er ikke bygget ennå"
     try:
-        manifest = _read_manifest(settings.index_dir)
-    except (OSError, ValueError):
+        manifest = _read_manifest(folder)
+    except OSError as exc:
+        return f"indeksens manifest kan ikke leses ({os_problem(exc)})"
+    except ValueError:
         return "indeksens manifest kan ikke leses"
-    if not settings.corpus.exists():
-        return f"rapportfilen mangler ({settings.corpus})"
-    expected = expected_identity(settings)
+    problem = corpus_problem(settings.corpus)
+    if problem is not None:
+        return problem
+    try:
+        expected = expected_identity(settings)
+    except OSError as exc:  # the report changed under us since corpus_problem looked
+        return f"rapportfilen kan ikke leses ({os_problem(exc)})"
     labels = {"corpus_sha256": "rapporten", "model_id": "modellen", "weights_sha256": "modellvektene",
               "pipeline_sha256": "koden som lager passasjene", "package_version": "programversjonen"}
     for key, label in labels.items():
@@ -129,10 +167,6 @@ def _allowed(name: object) -> bool:
     return folder == BM25_DIR and rest not in ("", ".", "..") and "/" not in rest and "\\" not in rest
 
 
-_UMASK = os.umask(0o022)  # read once at import; mkstemp's 0600 would hide the index from other users
-os.umask(_UMASK)
-
-
 def damaged_file(folder: Path, manifest: dict) -> str | None:
     """Why the files on disk are not the ones the manifest recorded (in Norwegian), or None."""
     files = manifest.get("files")
@@ -144,12 +178,17 @@ def damaged_file(folder: Path, manifest: dict) -> str | None:
         if not _allowed(name) or not isinstance(expected, dict):
             return "manifestet er ugyldig"
         path = folder / name
+        if path.is_dir():
+            return f"{name} er en mappe, ikke en fil"
         if not path.is_file():
             return f"{name} mangler i indeksen"
-        if path.stat().st_size != expected.get("size"):
-            return f"{name} har feil størrelse (skadet eller ufullstendig)"
-        if sha256_of(path) != expected.get("sha256"):  # ~6 ms for the whole index, once per load
-            return f"{name} er endret eller skadet (feil sjekksum)"
+        try:
+            if path.stat().st_size != expected.get("size"):
+                return f"{name} har feil størrelse (skadet eller ufullstendig)"
+            if sha256_of(path) != expected.get("sha256"):  # ~6 ms for the whole index, once per load
+                return f"{name} er endret eller skadet (feil sjekksum)"
+        except OSError as exc:
+            return f"{name} kan ikke leses ({os_problem(exc)})"
     return None
 
 
@@ -165,6 +204,9 @@ class EmbeddingCache:
         try:
             data = np.load(path, allow_pickle=False)
         except Exception:  # noqa: BLE001 - a truncated or foreign file is only a cache: start empty
+            self.dropped = 1
+            return
+        if not isinstance(data, np.lib.npyio.NpzFile):  # a plain .npy array: not ours, replaced on save
             self.dropped = 1
             return
         with data:
@@ -204,9 +246,12 @@ class EmbeddingCache:
         buf = io.BytesIO()
         np.savez(buf, **items)
         try:
+            if self.path.is_dir() and not self.path.is_symlink():
+                self.path.rmdir()  # an empty folder where the file goes; a full one is not ours to delete
             write_atomic(self.path, buf.getvalue())
         except OSError as exc:  # only a cache: the index itself is still written
-            print(f"askerqa: kunne ikke lagre hurtiglageret {self.path}: {exc}", file=sys.stderr)
+            print(f"askerqa: hurtiglageret ble ikke lagret ({os_problem(exc)}); indeksen bygges likevel.",
+                  file=sys.stderr)
 
 
 def _sane(vec: np.ndarray) -> bool:
@@ -233,7 +278,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
+        os.fchmod(fd, FILE_MODE)  # mkstemp's 0600 would hide the index from a service user
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -263,8 +308,9 @@ def _bm25_blobs(lexical: Lexical, out: Path) -> dict[str, bytes]:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Temp files and scratch folders of a build that was killed."""
-    for folder in (out, out / BM25_DIR):
+    """Temp files and scratch folders of a build that was killed. Only with the lock held: a running build's
+    own temp files look the same."""
+    for folder in (out, out / BM25_DIR, out / "cache"):
         if folder.is_dir():
             for p in folder.glob(".*.tmp"):
                 p.unlink(missing_ok=True)
@@ -272,17 +318,89 @@ def _remove_leftovers(out: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
+def _refuse_write(path: Path, what: str) -> IndexNotReady:
+    return IndexNotReady(f"Indeksen kan ikke skrives: {path} er {what}. Flytt eller slett den, og kjør `askerqa build` "
+                         "igjen.")
+
+
+def _clear_way(out: Path) -> None:
+    """An empty folder where an index file goes (a container mount of a missing file makes one) is removed;
+    anything else of the wrong kind is refused: it is not ours to delete."""
+    folders = (out / BM25_DIR, out / "cache")
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            raise _refuse_write(folder, "en fil der indeksen skal ha en mappe")
+    files = [out / n for n in (*CONTENT_FILES, MANIFEST, CACHE_FILE)]
+    if folders[0].is_dir():
+        files += [p for p in folders[0].iterdir() if not p.name.startswith(".")]
+    for path in files:
+        if path.is_dir() and not path.is_symlink():
+            try:
+                path.rmdir()
+            except OSError as exc:
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise _refuse_write(path, "en mappe med innhold der indeksen skal ha en fil") from exc
+                raise
+
+
+def write_problem(folder: Path, exc: OSError) -> str:
+    """The one line for an index that cannot be written: what went wrong and what to do."""
+    code = exc.errno
+    if code == errno.EROFS:
+        advice = "Kjør `askerqa build` der indeksen kan skrives, eller velg en skrivbar mappe med ASKERQA_INDEX"
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        advice = "Frigjør plass på disken, og kjør `askerqa build` igjen"
+    elif code in (errno.EACCES, errno.EPERM):
+        advice = f"Kjør `askerqa build` som brukeren som eier {folder}, eller velg en annen mappe med ASKERQA_INDEX"
+    else:
+        advice = "Rett feilen, og kjør `askerqa build` igjen"
+    return f"Indeksen kan ikke skrives: {os_problem(exc)}. {advice}."
+
+
+def _tell_waiting() -> None:
+    print("askerqa: en annen prosess bygger eller leser indeksen; venter til den er ferdig …", file=sys.stderr,
+          flush=True)
+
+
 def build(settings: Settings, model: SentenceTransformer | None = None, progress: bool = True,
           force: bool = False) -> dict:
-    """Build the index (or return the current manifest when nothing changed). Returns the manifest."""
+    """Build the index (or return the current manifest when nothing changed). Returns the manifest.
+
+    Builds take turns (the folder's lock); one that waited finds the index its predecessor built and, unless
+    `force`, returns that. A report, folder or disk that cannot be used is IndexNotReady (one Norwegian line).
+    """
+    out = settings.index_dir
+    try:
+        if not force and stale_reason(settings) is None:
+            return _read_manifest(out)
+        problem = _corpus_check(settings.corpus)
+        if problem is not None:
+            raise IndexNotReady(f"Indeksen kan ikke bygges: {problem[0]}. {problem[1]}.")
+        if out.exists() and not out.is_dir():
+            raise _refuse_write(out, "en fil, ikke en mappe")
+        out.mkdir(parents=True, exist_ok=True)
+        with locked(out / LOCK_FILE, exclusive=True, wait_s=LOCK_WAIT_S, waiting=_tell_waiting):
+            if not force and stale_reason(settings) is None:  # built by the process we waited for
+                return _read_manifest(out)
+            probe = out / ".probe.tmp"  # a read-only or full disk fails here, before minutes of encoding
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+            probe.unlink()
+            _remove_leftovers(out)
+            _clear_way(out)
+            return _build(settings, model, progress)
+    except LockBusy:
+        raise IndexNotReady(f"En annen prosess bygger fortsatt indeksen i {out}. Vent til den er ferdig, og prøv "
+                            "igjen.") from None
+    except OSError as exc:
+        raise IndexNotReady(write_problem(out, exc)) from exc
+
+
+def _build(settings: Settings, model: SentenceTransformer | None, progress: bool) -> dict:
+    """The build itself, with the folder's lock held and its way cleared."""
     import faiss
 
-    if not force and stale_reason(settings) is None:
-        return json.loads((settings.index_dir / MANIFEST).read_text())
     started = time.perf_counter()
     out = settings.index_dir
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
     from .passages import load_passages  # ingest and nltk: only when building
 
     passages, _ = load_passages(settings.corpus)
@@ -367,6 +485,9 @@ def _parse(name: str, read):  # noqa: ANN001, ANN202 - a small local helper
         return read()
     except IndexNotReady:
         raise
+    except OSError as exc:
+        raise IndexNotReady(f"Indeksen kan ikke brukes: {name} kan ikke leses ({os_problem(exc)}). "
+                            "Kjør `askerqa build`.") from exc
     except Exception as exc:  # noqa: BLE001 - whatever a damaged file throws becomes one clear line
         raise IndexNotReady(f"Indeksen kan ikke brukes: {name} kan ikke leses ({type(exc).__name__}). "
                             "Kjør `askerqa build`.") from exc
@@ -387,7 +508,26 @@ def _read_passages(path: Path) -> list[Passage]:
 
 
 def load(settings: Settings) -> IndexData:
-    """The index, checked: every file matches the manifest's checksum and parses into the shapes it records."""
+    """The index, checked: every file matches the manifest's checksum and parses into the shapes it records.
+
+    Read with the folder's lock held shared (a build in progress is waited for) and, when the lock is held,
+    the temp files of a build that was killed are removed first.
+    """
+    folder = settings.index_dir
+    try:
+        with locked(folder / LOCK_FILE, exclusive=False, wait_s=LOCK_WAIT_S, waiting=_tell_waiting) as held:
+            if held:
+                try:
+                    _remove_leftovers(folder)
+                except OSError:  # a folder this user may read but not write: the next build cleans up
+                    pass
+            return _load(settings)
+    except LockBusy:
+        raise IndexNotReady(f"En annen prosess bygger fortsatt indeksen i {folder}. Vent til den er ferdig, og prøv "
+                            "igjen.") from None
+
+
+def _load(settings: Settings) -> IndexData:
     import faiss
 
     reason = stale_reason(settings)
