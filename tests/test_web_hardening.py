@@ -1,7 +1,8 @@
 """Privacy, security and robustness of the web server and the CLI's edges (issue 20): the trash icon clears the
 follow-up context, security headers on every response, /api/docs without network, request heads capped and
-timed, one rate limit for the chat and the API, X-Forwarded-For only from a trusted proxy, a server that never
-blocks on an unread stderr, and one Norwegian line for a bad port or thread count."""
+timed, request bodies timed, one rate limit for the chat and the API, X-Forwarded-For only from a trusted proxy, a
+server that never blocks on an unread stderr, Gradio's API errors in bokmål with a meaningful status, and one
+Norwegian line for a bad port or thread count."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from askerqa.web import chat
 from askerqa.web.api import Limits, RateLimiter
-from askerqa.web.middleware import SECURITY_HEADERS
+from askerqa.web.middleware import NOT_PROCESSED, SECURITY_HEADERS, BodyLimit, translate_events
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -231,6 +232,33 @@ def test_request_heads_are_capped_and_slow_clients_cut_off():
         assert post.startswith(b"HTTP/1.1 200")
 
 
+def test_a_request_body_sent_too_slowly_is_cut_off_with_a_norwegian_408():
+    class Quick(BodyLimit):
+        timeout_s = 0.5
+
+    head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+    with running(Quick(echo_client)) as port:
+        started = time.perf_counter()
+        stalled = _raw(port, head + b"x" * 10)  # a tenth of the body, then nothing
+        assert stalled.startswith(b"HTTP/1.1 408") and time.perf_counter() - started < 3  # answered and closed
+        assert "for sakte" in json.loads(stalled.split(b"\r\n\r\n", 1)[1])["error"]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:  # a byte every 0.1 s: never idle
+            s.sendall(head)
+            s.settimeout(0.1)
+            reply, started = b"", time.perf_counter()
+            while not reply and time.perf_counter() - started < 4:
+                s.sendall(b"x")
+                try:
+                    reply = s.recv(65536)
+                except TimeoutError:
+                    pass
+            assert reply.startswith(b"HTTP/1.1 408") and time.perf_counter() - started < 2
+        get = _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nabc")  # a GET's body too
+        assert get.startswith(b"HTTP/1.1 408")
+        whole = _raw(port, head.replace(b"Host: x", b"Host: x\r\nConnection: close") + b"x" * 100)
+        assert whole.startswith(b"HTTP/1.1 200")
+
+
 def test_over_the_connection_limit_the_refusal_is_norwegian():
     with running(echo_client, limit_concurrency=2) as port:
         held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]  # two clients holding on
@@ -287,8 +315,9 @@ def test_output_streams_never_wait_for_a_stuck_reader_and_redact_what_they_write
 
 @pytest.mark.slow
 def test_an_unread_stderr_pipe_never_blocks_the_server(tmp_path):
-    """Each figure search with a section not in the list makes Gradio print a traceback (~2 KB) on the event
-    loop; with stderr a pipe nobody reads, the 64 KiB pipe is full after ~30. The server must go on answering."""
+    """Each failing question makes the server log a traceback (~2 KB); with stderr a pipe nobody reads, the
+    64 KiB pipe is full after ~30. The server must go on answering. (A figure search with a section not in the
+    list, the audit's case, is now refused before Gradio prints anything: see the Gradio error tests.)"""
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_server.py"), str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # never read, on purpose
@@ -304,9 +333,9 @@ def test_an_unread_stderr_pipe_never_blocks_the_server(tmp_path):
         else:
             pytest.fail("the server did not start")
         with httpx.Client(base_url=url, timeout=10) as c:
-            for _ in range(150):
-                event = c.post("/gradio_api/call/find", json={"data": ["sykefravær", "Finnes ikke"]}).json()["event_id"]
-                assert "error" in c.get(f"/gradio_api/call/find/{event}").text
+            for _ in range(150):  # a question the engine fails on: the chat logs its traceback (~2 KB) each time
+                event = c.post("/gradio_api/call/respond", json={"data": ["feil", [], []]}).json()["event_id"]
+                assert "complete" in c.get(f"/gradio_api/call/respond/{event}").text
             assert c.get("/api/health", timeout=5).json()["status"] == "ok"
             assert c.post("/api/ask", json={"question": "sykefravær"}, timeout=5).status_code == 200
     finally:
@@ -319,6 +348,80 @@ def test_an_unread_stderr_pipe_never_blocks_the_server(tmp_path):
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+# --- invalid Gradio requests: bokmål, a status that says whose fault, never a crash ---
+
+ENGLISH = ("Field required", "Internal Server Error", "Not Found", "Value:", "Traceback", "JSON decode", "Input should",
+           "Session hash", "function index", "Error")
+FIND, RESPOND = "{find}", "{respond}"
+BAD_GRADIO = [  # path, body, status, words of the bokmål line
+    ("/gradio_api/call/find", b"{ikke json", 422, "ikke gyldig JSON"),
+    ("/gradio_api/call/find", b'{"data": 5}', 422, "«data» har feil type"),
+    ("/gradio_api/call/find", b'{"noe": 5}', 422, "mangler feltet «data»"),
+    ("/gradio_api/call/find", b'{"data": ["sykefrav\\u00e6r"]}', 422, "For få verdier: funksjonen tar 2"),
+    ("/gradio_api/call/find", '{"data": ["sykefravær", "Finnes ikke"]}'.encode(), 422, "Ugyldig valg: «Finnes ikke»"),
+    ("/gradio_api/run/find", '{"data": ["sykefravær", "Finnes ikke"]}'.encode(), 422, "Ugyldig valg"),
+    ("/gradio_api/call/finnes-ikke", b'{"data": []}', 404, "ingen funksjon heter «finnes-ikke»"),
+    ("/gradio_api/run/predict", b'{"data": []}', 404, "ingen funksjon heter «predict»"),
+    ("/gradio_api/api/predict", b'{"data": []}', 404, "ingen funksjon heter «predict»"),
+    ("/gradio_api/queue/join", b'{"data": [], "fn_index": 9999, "session_hash": "abc"}', 404, "nummer 9999"),
+    ("/gradio_api/queue/join", b'{"data": [], "fn_index": -1, "session_hash": "abc"}', 404, "nummer -1"),
+    ("/gradio_api/queue/join", b'{"data": ["x"], "fn_index": ' + RESPOND.encode() + b', "session_hash": "abc"}', 422,
+     "For få verdier: funksjonen tar 3, forespørselen har 1"),
+    ("/gradio_api/queue/join", b'{"data": ["x", "Finnes ikke"], "fn_index": ' + FIND.encode() + b', "session_hash": "a"}',
+     422, "Ugyldig valg"),
+    ("/gradio_api/queue/join", b'{"data": [], "fn_index": "x", "session_hash": "abc"}', 422, "«fn_index»"),
+    ("/gradio_api/queue/join", b'{"data": [], "session_hash": "abc"}', 400, "mangler «fn_index»"),
+    ("/gradio_api/queue/join", b"[1]", 422, "JSON-objekt"),
+    ("/gradio_api/queue/join", b"", 422, "mangler innhold"),
+    ("/gradio_api/component_server", b'{"data": 1, "component_id": 99999, "fn_name": "x", "session_hash": "a"}', 404,
+     "ingen komponent"),
+    ("/gradio_api/component_server", b"{ikke json", 400, "ikke gyldig JSON"),
+]
+
+
+@pytest.fixture(scope="module")
+def fn_index(client) -> dict[str, int]:
+    return {d["api_name"]: d["id"] for d in client.get("/config").json()["dependencies"] if d.get("api_name")}
+
+
+@pytest.mark.parametrize(("path", "body", "status", "words"), BAD_GRADIO)
+def test_invalid_gradio_requests_get_a_norwegian_4xx(client, fn_index, path, body, status, words):
+    body = body.replace(FIND.encode(), str(fn_index["find"]).encode()).replace(RESPOND.encode(),
+                                                                                str(fn_index["respond"]).encode())
+    r = client.post(path, content=body, headers={"content-type": "application/json"})  # a crash would raise here
+    assert r.status_code == status, r.text
+    payload = r.json()
+    assert words in payload["error"] and payload["detail"] == payload["error"], payload
+    assert not any(english in r.text for english in ENGLISH), r.text
+
+
+def test_gradio_error_pages_and_event_streams_are_norwegian(client):
+    r = client.get("/gradio_api/finnes-ikke")
+    assert r.status_code == 404 and r.json()["error"] == "Finnes ikke."
+    r = client.get("/gradio_api/queue/data")  # the session is a required query field
+    assert r.status_code == 422 and "session_hash" in r.json()["error"] and "Field" not in r.text
+    stream = client.get("/gradio_api/call/find/finnes-ikke").text  # an unknown event: Gradio raises after its reply
+    assert 'data: "Finnes ikke."' in stream and "404" not in stream
+    stream = client.get("/gradio_api/queue/data", params={"session_hash": "ukjent"}).text
+    assert "Finnes ikke." in stream and "404: Not Found" not in stream
+    event = client.post("/gradio_api/call/find", json={"data": ["sykefravær", "Alle deler"]}).json()["event_id"]
+    result = client.get(f"/gradio_api/call/find/{event}").text  # a valid call goes through untouched
+    assert "event: complete" in result and "Sykefrav" in result and "rror" not in result
+
+
+def test_gradio_error_events_are_translated_and_other_events_left_as_they_are():
+    choice = json.dumps({"msg": "process_completed", "success": False, "output": {
+        "error": "Value: fnr is not in the list of choices: ['Alle deler']", "title": "Error"}})
+    other = json.dumps({"msg": "process_completed", "output": {"error": "Something broke"}, "success": False})
+    fine = '{"msg": "process_generating", "output": {"data": ["Sykefraværet var 9,3 prosent"]}}'
+    done = '{"msg":"process_completed","output":{"data":["Terror"],"error":null},"success":true}'
+    out = translate_events(f"data: {choice}\n\ndata: {other}\n\ndata: {fine}\n\ndata: {done}\n\n".encode()).decode()
+    first, second, *_ = [json.loads(line[6:]) for line in out.splitlines() if line.startswith("data: ")]
+    assert first["output"] == {"error": "Ugyldig valg: «fnr» finnes ikke i listen.", "title": "Feil"}
+    assert second["output"]["error"] == NOT_PROCESSED
+    assert f"data: {fine}\n" in out and f"data: {done}\n" in out  # byte for byte
 
 
 # --- 7. the CLI's edges ---

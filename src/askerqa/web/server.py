@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry
 
+from ..storage import os_problem, process_dir, prune_dead  # noqa: E402
 from . import api  # noqa: E402
 from .assets import CSS, HEAD, theme  # noqa: E402
-from .middleware import BodyLimit, ClosedRoutes, NorwegianPage, SecurityHeaders  # noqa: E402
+from .middleware import (  # noqa: E402
+    BodyLimit,
+    ClosedRoutes,
+    GradioEndpoints,
+    GradioErrors,
+    NorwegianPage,
+    SecurityHeaders,
+)
+
+GRADIO_DIR_PREFIX = "askerqa-gradio-"
 
 
 def cors_origins() -> list[str]:
@@ -40,10 +55,11 @@ def create_app(engine: Any, store: Any, limits: api.Limits | None = None, index_
     # allows only the configured origins (none by default).
     app.add_middleware(CORSMiddleware, allow_origins=cors_origins(), allow_methods=["GET", "POST"],
                        allow_headers=["content-type"])
+    demo = build_app(engine, store, rate)
+    app.add_middleware(GradioErrors, endpoints=GradioEndpoints.of(demo))  # Gradio's API errors in bokmål
     app.add_middleware(ClosedRoutes)
     app.add_middleware(BodyLimit)  # a too-large body is refused before anything reads it
     app.add_middleware(SecurityHeaders)  # outermost: on every response, refusals included
-    demo = build_app(engine, store, rate)
     return gr.mount_gradio_app(
         app, demo, path="/", footer_links=[], show_error=False, run_history=False, max_file_size=0,
         head=HEAD, css=CSS, theme=theme(), app_kwargs={"middleware": [Middleware(NorwegianPage)]},
@@ -66,6 +82,22 @@ def options(trusted_proxy: tuple[str, ...] = ()) -> dict[str, Any]:
     }
 
 
+def gradio_temp_dir() -> Path | None:
+    """A folder for Gradio's cache (the files it serves, such as the figure finder's CSV) that belongs to this
+    process: made under GRADIO_TEMP_DIR or the system's temp folder, after removing those of processes that are
+    gone (killed before their own clean-up). None when it cannot be made: Gradio then uses its default."""
+    base = Path(os.environ.get("GRADIO_TEMP_DIR") or tempfile.gettempdir())
+    try:
+        prune_dead(base, GRADIO_DIR_PREFIX)
+        return process_dir(base, GRADIO_DIR_PREFIX)
+    except OSError:
+        return None
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # the usual exit status of a stopped service, with `finally` blocks run
+
+
 def serve(host: str, port: int, make_app: Callable[[], Any] | None = None) -> int:
     """Load the engine, build the app (or `make_app()`'s) and serve it until stopped; a start failure is one
     Norwegian line. Output never blocks the server: stdout, stderr and the log are DroppingStreams (logs.py)."""
@@ -76,6 +108,14 @@ def serve(host: str, port: int, make_app: Callable[[], Any] | None = None) -> in
 
     restore = protect_output()
     start_logging()  # threads were set by the program (cli.main), not here
+    previous_temp = os.environ.get("GRADIO_TEMP_DIR")
+    temp = gradio_temp_dir()  # before the app is built: Gradio reads GRADIO_TEMP_DIR when it makes its Blocks
+    if temp is not None:
+        os.environ["GRADIO_TEMP_DIR"] = str(temp)
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again under the handler it found: with the
+    # default one the process died there, before the clean-up below. This handler turns it into SystemExit.
+    main = threading.current_thread() is threading.main_thread()
+    previous_term = signal.signal(signal.SIGTERM, _stop_on_sigterm) if main else None
     try:
         print("askerqa: laster modell og indeks …", file=sys.stderr, flush=True)
         try:
@@ -88,11 +128,19 @@ def serve(host: str, port: int, make_app: Callable[[], Any] | None = None) -> in
             else:
                 app = make_app()
         except Exception as err:  # noqa: BLE001 - a clear message and a non-zero exit, not a traceback
-            print(f"askerqa: kan ikke starte: {err}", file=sys.stderr)
+            print(f"askerqa: kan ikke starte: {os_problem(err) if isinstance(err, OSError) else err}", file=sys.stderr)
             return 1
         print(f"askerqa: klar på http://{host}:{port}", file=sys.stderr, flush=True)
         uvicorn.run(app, host=host, port=port, **options(settings().trusted_proxy))
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous_term)
+        if temp is not None:  # Gradio's cached files go with the process
+            shutil.rmtree(temp, ignore_errors=True)
+            if previous_temp is None:
+                os.environ.pop("GRADIO_TEMP_DIR", None)
+            else:
+                os.environ["GRADIO_TEMP_DIR"] = previous_temp
         stop_logging()
         restore()
     return 0
