@@ -20,6 +20,7 @@ def test_every_service_area_the_report_introduces_is_read(areas):
     ("Hvor mye får bibliotek, kultur og idrett?", "Medborgerskap"),
     ("Og vei, vann og avløp?", "Samfunnstjenester"),
     ("Hvor mye penger får helse og NAV?", "Velferd"),
+    ("Hvor mye bruker kommunen på helse og omsorg?", "Velferd"),  # «omsorg» ends the listed «heldøgnsomsorg»
 ])
 def test_a_question_naming_two_things_an_area_covers_is_searched_with_its_name(areas, question, area):
     assert areas.named_by(question)[0] == area
@@ -28,6 +29,8 @@ def test_a_question_naming_two_things_an_area_covers_is_searched_with_its_name(a
 
 @pytest.mark.parametrize("question", [
     "Hvor mange elever på skolen blir mobbet?",  # one covered word: a question about schools, not the area
+    "Hvilke andre aktører og organisasjoner samarbeider kommunen med?",  # words of a description, not of its lists
+    "Hvor mange personer over 80 år og innbyggere bor hjemme?",
     "Hva var sykefraværet i 2022?",
     "Hvor mye har tjenesteområde Oppvekst i budsjett for skole og barnehage?",  # the area is named already
 ])

@@ -261,6 +261,7 @@ def test_the_same_figure_asked_for_another_year_keeps_every_word_of_the_topic():
     assert said("Og hvor mange var det i 2020?", topic) == (
         "Hvor mange årsverk jobber med skole, barnehage og barnevern i kommunen i 2020?")
     assert said("Hva var det i Bærum?", "Hva var sykefraværet i Asker i 2022?") == "Hva var sykefraværet i Bærum i 2022?"
+    assert said("Og hvor stort var det i 2020?", topic) == said("Og hvor mange var det i 2020?", topic)
     # a pronoun for the topic's people is still read as them, and a comparison keeps its own words
     assert said("Hvor mange av dem kom fra Ukraina?", "Hvor mange flyktninger ble bosatt i 2022?").startswith(
         "Hvor mange av flyktningene kom fra Ukraina")

@@ -140,6 +140,11 @@ def test_a_price_the_report_never_prints_is_not_found_with_a_line_that_holds_no_
     assert a.note == "Rapporten ser ikke ut til å oppgi noe beløp for dette."
 
 
+def test_a_count_of_tickets_or_projects_is_no_question_about_money(engine):
+    a = engine.ask("Hvor mange investeringsprosjekter ble vedtatt eller ferdigstilt?")
+    assert a.note != "Rapporten ser ikke ut til å oppgi noe beløp for dette."
+
+
 @pytest.mark.parametrize("question", [
     "Hvor høyt var sykefraværet i Lillehammer kommune?",
     "Hvor mange innbyggere har Tromsø?",

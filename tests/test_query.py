@@ -77,7 +77,7 @@ def test_a_question_about_cost_or_budget_wants_an_amount_of_money_unless_it_asks
     ("How much is a ticket to the swimming pool?", True),
     ("Hvor mye er lønna til kommunedirektøren?", True),
     ("Hvilke priser har kommunen vunnet?", False),  # «pris» is a prize too
-    ("Hvor stor del av pengene går til skole?", False),  # a share, not a sum
+    ("Hvor stor andel av budsjettet går til skole?", False),  # a share, not a sum
 ])
 def test_a_salary_or_a_ticket_asks_for_a_sum_of_money(question, money):
     assert parse_question(question, 500).wants_money is money

@@ -274,8 +274,9 @@ def decide(report: Report, a: Analysis, models: Models, top_k: int = DEFAULT_TOP
     no_figure = best is not None and pending is None and a.query.asks_figure and not best.unit.counts
     # a sum of money asked («hva tjener», «hvor mye koster», «how much is a ticket») and the best quote holds none:
     # counts of leaders or years are no salary or price
+    # («Hvor mange billetter ble solgt?» counts tickets: a count, not a sum, answers it)
     no_money = best is not None and pending is None and a.query.asks_figure and a.query.wants_money \
-        and not best.unit.has_money and not no_figure
+        and not a.query.counted and not best.unit.has_money
     # no quote carries the asked year or name: the report has the topic, not the answer
     status: Status = status_of(conf, models) if best is not None and satisfied and not (no_figure or no_money) \
         else "not_found"

@@ -69,7 +69,7 @@ _GROUP_STEMS = tuple(fold(w) for w in (
     "school kindergarten pupil student teacher employee nurse refugee child youth elderly women men"
 ).split())
 # a turn asking for the figure again with nothing of its own but a slot (`hvor mange var det i 2020`)
-_SAME_FIGURE = re.compile(r"^(?:hvor (?:mange|mye|høyt?|stor|store)|hva|how (?:many|much|high)|what)\s+"
+_SAME_FIGURE = re.compile(r"^(?:hvor (?:mange|mye|høy[te]?|lav[te]?|stor[te]?)|hva|how (?:many|much|high|low)|what)\s+"
                           r"(?:var|er|blir|ble|was|is|were|are)\s+(?:det|den|de|it|there|they)\b", re.I)
 _VERB = {"er", "var", "blir", "ble", "is", "was", "are", "were"}
 
