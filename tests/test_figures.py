@@ -207,3 +207,16 @@ def test_the_unit_is_read_from_the_label_when_the_values_carry_none(passages):
     assert label_unit("Andelen heltidsansatte") == "" and label_unit("Egendekning (0-74 år)") == ""
     sick = chart_series(next(r for r in finder.search("sykefravær") if r.label == "Sykefraværsprosent"))
     assert sick is not None and sick.unit == "%"  # the values' own unit comes first
+
+
+def test_a_total_row_without_figures_stays_below_the_rows_that_give_figures():
+    from askerqa.types import Passage, TableRow
+
+    def row(i: int, label: str, value: str) -> Passage:
+        cells = (("2022", value),)
+        return Passage(f"t{i}", f"Oppvekst – BARNEHAGEDEKNING: {label}: 2022 {value}.", "Oppvekst", 1, None, (i, i),
+                       "table_row", TableRow("BARNEHAGEDEKNING", label, cells))
+
+    found = FigureFinder([row(0, "Sammenslått", "Tall kommer"), row(1, "Asker Nord", "-95"),
+                          row(2, "Asker Sør", "120")]).search("barnehagedekning")
+    assert [r.label for r in found][-1] == "BARNEHAGEDEKNING: Sammenslått"

@@ -39,7 +39,7 @@ _NOT_A_FIGURE = re.compile(
     r"|\d+(?=[A-Za-zÆØÅæøå])|\d+-(?=[a-zæøå])"  # part of a word: 5G, 3D-modeller, 9-åringer
     r"|\bskala(?:en)?\s(?:fra\s)?\d+\s?[-–]\s?\d+(?:\shvor\s\d+\ser\s\w+)?"  # a scale's ends: skala 1-5 hvor 5 er best
     # an age group says whom a figure is about: Under 25 år, 25-39 år, 67 år og eldre, mellom 12 og 18 år
-    r"|\b(?:[Uu]nder|[Oo]ver|alderen|aldersgruppen|mellom)\s\d+(?:\s?(?:[-–]|til|og)\s?\d+)?\sår\b"
+    r"|\b(?i:under|over|alderen|aldersgruppen|mellom)\s\d+(?:\s?(?:[-–]|til|og)\s?\d+)?\sår\b"
     r"|\d+\s?[-–]\s?\d+\sår\b|\d+\sår\sog\s(?:eldre|yngre)"
 )
 # contact details (phone, street and post numbers) are no figures at all
@@ -121,7 +121,7 @@ def figure_rows(passages: list[Passage]) -> list[FigureRow]:
 _RATE_BASE = re.compile(r"\bper\s*$", re.I)  # `per 1000 innbyggere`: the base of a rate, not a count of it
 _NEXT_WORDS = re.compile(r"\s*([^\W\d_]+)(?:\s+([^\W\d_]+))?")
 _SHARE_OF = re.compile(r"^(?:andel(?:en)?(?:\s+av)?|antall|mengde)\s+", re.I)  # `Andelen X`, `Antall X` measure X
-_TOTAL = frozenset({"sammenslått", "sum", "totalt", "i alt", "samlet"})  # a table's row for the whole kommune
+_TOTAL_LABELS = frozenset({"sammenslått", "sum", "totalt", "i alt", "samlet"})  # a table's row for the whole kommune
 
 
 def counted_words(text: str) -> frozenset[str]:
@@ -168,7 +168,7 @@ class FigureFinder:
         # a table row's table (its section and title), to put the whole kommune's row before its parts
         self.tables = [(r.section, r.label.rsplit(": ", 1)[0]) if r.cells and ": " in r.label else None
                        for r in self.rows]
-        self.totals = [t is not None and r.label.rsplit(": ", 1)[1].strip().lower() in _TOTAL
+        self.totals = [t is not None and r.label.rsplit(": ", 1)[1].strip().lower() in _TOTAL_LABELS
                        for r, t in zip(self.rows, self.tables, strict=True)]
 
     def search(self, query: str, section: str | None = None, limit: int = 100) -> list[FigureRow]:
@@ -207,14 +207,16 @@ class FigureFinder:
         return rows[:limit]
 
     def _totals_first(self, order: list[int]) -> list[int]:
-        """`order` with each table's whole-kommune row (`Sammenslått`) moved to where its table first appears."""
-        total_of = {self.tables[i]: i for i in order if self.totals[i]}
+        """`order` with each table's whole-kommune row (`Sammenslått`) moved to where its table first appears; a
+        total row with no figure yet stays where its group put it (last)."""
+        total_of = {self.tables[i]: i for i in order if self.totals[i] and self.rows[i].has_figures()}
+        moved = set(total_of.values())
         out: list[int] = []
         for i in order:
             table = self.tables[i]
             if table in total_of:
                 out.append(total_of.pop(table))
-            if not self.totals[i]:
+            if i not in moved:
                 out.append(i)
         return out
 

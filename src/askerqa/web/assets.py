@@ -59,7 +59,7 @@ const keepNorwegian = () => {
   for (const el of document.querySelectorAll(NB_SELECTOR)) {
     for (const name of ["aria-label", "title"]) {
       const value = el.getAttribute(name);
-      if (value && Object.hasOwn(NB_LABELS, value)) el.setAttribute(name, NB_LABELS[value]);
+      if (value && Object.prototype.hasOwnProperty.call(NB_LABELS, value)) el.setAttribute(name, NB_LABELS[value]);
     }
   }
   // an empty chart's placeholder: an English aria-label on a plain div, which ARIA does not allow
@@ -69,7 +69,7 @@ const keepNorwegian = () => {
   }
   for (const el of document.querySelectorAll('.toast-title')) {
     const title = el.textContent.trim();
-    if (Object.hasOwn(NB_TITLES, title)) el.textContent = NB_TITLES[title];
+    if (Object.prototype.hasOwnProperty.call(NB_TITLES, title)) el.textContent = NB_TITLES[title];
   }
 };
 keepNorwegian();
