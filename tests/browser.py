@@ -68,3 +68,14 @@ def ensure_axe() -> Path | None:
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR), "axe-core@4"],
                        capture_output=True)
     return script if script.exists() else None
+
+
+def axe_violations(page: Any, script: Path) -> list[dict]:
+    """axe-core's violations on the page as it stands, one short record each (rule, impact, an example node)."""
+    page.add_script_tag(path=str(script))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+         "example": v["nodes"][0]["html"][:160] if v["nodes"] else ""}
+        for v in result["violations"]
+    ]

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from browser import ROOT, ensure_axe
+from browser import ROOT, axe_violations, ensure_axe
 
 from askerqa.web.assets import EXAMPLES
 
@@ -145,16 +145,6 @@ def _open_tab(page, name):
         page.get_by_role("button", name=name).click()
 
 
-def _axe(page, script):
-    page.add_script_tag(path=str(script))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
-         "example": v["nodes"][0]["html"][:160] if v["nodes"] else ""}
-        for v in result["violations"]
-    ]
-
-
 # not gold questions: vague on purpose, so the engine is unsure; the test takes the first the engine answers
 # as uncertain (asked through the running app's API), so retuning the models does not break the test
 VAGUE = ["Hvordan er økonomien?", "Hva skjer med skolene?", "Hvor fornøyde er folk?", "Hvordan går det med kommunen?",
@@ -277,13 +267,13 @@ def test_accessibility_of_chat_reader_and_figure_finder(app, browser, width, vag
     page.wait_for_timeout(500)
     suffix = "desktop" if width > 400 else "360px"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    found = {"chat": _axe(page, script)}
+    found = {"chat": axe_violations(page, script)}
     if width > 400:
         page.screenshot(path=str(SHOTS / f"chat-{suffix}.png"), full_page=True)
     page.locator("[data-testid=bot]").last.locator("a[href*='les=']").first.click()
     page.locator("#reader-hit").wait_for(timeout=30000)
     page.wait_for_timeout(500)
-    found["reader"] = _axe(page, script)
+    found["reader"] = axe_violations(page, script)
     if width > 400:
         page.screenshot(path=str(SHOTS / f"reader-{suffix}.png"), full_page=True)
     # the reader on a key-figures row (a table wider than a phone, its region scrolled to the asked year)
@@ -295,21 +285,21 @@ def test_accessibility_of_chat_reader_and_figure_finder(app, browser, width, vag
     assert asked.inner_text() == "9,3 %" and asked.evaluate(
         "c => { const r = c.closest('.reader-table').getBoundingClientRect(), b = c.getBoundingClientRect();"
         " return b.left >= r.left && b.right <= r.right + 1; }")  # the asked column in view
-    found["reader, key-figures row"] = _axe(page, script)
+    found["reader, key-figures row"] = axe_violations(page, script)
     page.screenshot(path=str(SHOTS / f"reader-key-figures-axe-{suffix}.png"))
     _open_tab(page, "Tall og tabeller")
     page.get_by_label("Søk etter tall").fill("sykefravær")
     page.keyboard.press("Enter")
     page.get_by_text("Sykefraværsprosent", exact=True).first.wait_for(timeout=30000)
     page.wait_for_timeout(800)  # the hits are drawn by a second event: scan the settled page, not its fade-in
-    found["figures"] = _axe(page, script)  # results shown, no row chosen yet
+    found["figures"] = axe_violations(page, script)  # results shown, no row chosen yet
     page.get_by_text("Sykefraværsprosent", exact=True).first.click()
     page.wait_for_function("Array.from(document.querySelectorAll('textarea')).some(t => t.value.includes('9,3 %'))",
                            timeout=15000)
     page.locator("#figure-chart svg").first.wait_for(state="attached", timeout=15000)  # a wide and a narrow one
     assert "Enhet: %" in page.locator("#figure-chart").inner_text()
     page.wait_for_timeout(500)  # the table re-renders its rows after a selection: scan the settled page
-    found["figures, a row chosen"] = _axe(page, script)
+    found["figures, a row chosen"] = axe_violations(page, script)
     page.screenshot(path=str(SHOTS / f"figures-{suffix}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling (reflow)
     print(f"\naxe-core result at {width}px:", json.dumps(found, ensure_ascii=False, indent=1))

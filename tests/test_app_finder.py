@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import ROOT, ensure_axe
+from browser import ROOT, axe_violations, ensure_axe
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 SHOTS = Path(os.environ.get("ASKERQA_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
@@ -54,16 +54,6 @@ CHART_TEXT = """() => {
     height: t.getBoundingClientRect().height,
   }));
 }"""
-
-
-def _axe(page, script):
-    page.add_script_tag(path=str(script))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
-         "example": v["nodes"][0]["html"][:160] if v["nodes"] else ""}
-        for v in result["violations"]
-    ]
 
 
 def _search(page, words: str, first_holds: str) -> None:
@@ -142,7 +132,7 @@ def test_figure_finder_reads_well_and_is_usable_by_keyboard(app, browser, width)
             labels = page.locator("#figure-results .fig-pick").all_inner_texts()
             assert "BARNEHAGEDEKNING: Sammenslått" in labels[:5], labels[:8]
             assert not any("kommunestyret" in label for label in labels)  # a plan's date is no figure
-    found["treff"] = _axe(page, script)
+    found["treff"] = axe_violations(page, script)
 
     # choose the population sentence by keyboard: its text lands in the copy box, which has focus and is not disabled
     _search(page, "innbyggere", "97 800")
@@ -170,7 +160,7 @@ def test_figure_finder_reads_well_and_is_usable_by_keyboard(app, browser, width)
     chosen = page.locator("#figure-results .fig-pick[aria-current='true']")
     assert chosen.count() == 1 and chosen.inner_text() == "Sykefraværsprosent"
     page.screenshot(path=str(SHOTS / f"finder-chosen-{width}px.png"))
-    found["valgt rad"] = _axe(page, script)
+    found["valgt rad"] = axe_violations(page, script)
     print(f"\naxe-core result at {width}px:", json.dumps(found, ensure_ascii=False, indent=1))
     page.close()
     assert {view: v for view, v in found.items() if v} == {}  # any impact
