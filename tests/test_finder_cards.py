@@ -62,3 +62,17 @@ def test_the_chart_is_one_picture_whose_narrow_drawing_fits_a_phone(passages):
             assert number is None or f">{printed}<" in narrow  # each bar carries its value as printed
     negative = svg(chart_series(next(r for r in finder_.rows if r.label.startswith("Andelen vekst i arbeidsplasser"))))
     assert ">-101 %<" in negative.split('<g class="chart-narrow">')[1]
+
+
+def test_a_click_on_a_card_of_the_previous_search_never_picks_another_row(passages):
+    """The page sends the chosen card's index and its text; a click that reaches the server after a new search
+    has replaced the list still gives the row the user chose, or nothing, never the new list's row at that index."""
+    finder_ = FigureFinder(passages)
+    old, new = finder_.search("innbyggere"), finder_.search("sykefravær")
+    chosen = old[0]
+    assert finder.pick(old, 0, chosen.label)[0] == chosen.as_text()
+    wrong_row = next(i for i, r in enumerate(new) if r.label != chosen.label)
+    text, chart = finder.pick(new, wrong_row, chosen.label)
+    assert text in ("", chosen.as_text()) and text != new[wrong_row].as_text()
+    moved = [new[wrong_row], chosen]  # the same row at another place in the new list is still found
+    assert finder.pick(moved, 0, "  " + chosen.label.replace(" ", "\n", 1))[0] == chosen.as_text()

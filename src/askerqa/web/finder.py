@@ -29,10 +29,12 @@ PICK_LABEL = "Valgt rad med kilde (kan kopieres)"
 # screen reader. It is named by aria-label too: Gradio puts its copy button inside the box's <label>, and a
 # label names its first control, so the label named the button, not the text. The box is drawn just after this
 # component: the script tries again for a moment until it is there.
+# The copy box made read-only and named (see above): one snippet, used by both scripts below.
+_MARK_BOX = "box.readOnly = true; box.setAttribute('aria-label', '__LABEL__');"
 CHOOSE_JS = """
 const readOnly = (tries) => {
   const box = document.querySelector('#__PICK__ textarea');
-  if (box) { box.readOnly = true; box.setAttribute('aria-label', '__LABEL__'); }
+  if (box) { __MARK__ }
   else if (tries > 0) setTimeout(() => readOnly(tries - 1), 100);
 };
 readOnly(50);
@@ -44,16 +46,15 @@ element.addEventListener('click', (event) => {
   button.setAttribute('aria-current', 'true');
   trigger('select', {index: Number(button.dataset.row), value: button.textContent});
 });
-""".replace("__PICK__", PICK_ID).replace("__LABEL__", PICK_LABEL)
+""".replace("__MARK__", _MARK_BOX).replace("__PICK__", PICK_ID).replace("__LABEL__", PICK_LABEL)
 # After a row is chosen, focus moves to the copy box, so the chosen row and its chart below are in view on a phone.
 SHOW_PICK = """() => { setTimeout(() => {
   const box = document.querySelector('#__PICK__ textarea');
   if (!box) return;
-  box.readOnly = true;
-  box.setAttribute('aria-label', '__LABEL__');
+  __MARK__
   box.scrollIntoView({block: 'start'});
   box.focus({preventScroll: true});
-}, 60); }""".replace("__PICK__", PICK_ID).replace("__LABEL__", PICK_LABEL)
+}, 60); }""".replace("__MARK__", _MARK_BOX).replace("__PICK__", PICK_ID).replace("__LABEL__", PICK_LABEL)
 
 
 def csv_file(text: str, folder: Path | None = None) -> str:
@@ -148,11 +149,23 @@ def row_table(row: FigureRow) -> str:
             f"<tbody><tr>{values}</tr></tbody></table></div>")
 
 
-def pick(rows: list[FigureRow] | None, index: Any) -> tuple[str, str]:
-    """The chosen row as copyable text with its source, and its columns and chart (or why there is none) as HTML."""
+def _same_label(shown: str, label: str) -> bool:
+    return " ".join(shown.split()) == " ".join(label.split())
+
+
+def pick(rows: list[FigureRow] | None, index: Any, shown: str | None = None) -> tuple[str, str]:
+    """The chosen row as copyable text with its source, and its columns and chart (or why there is none) as HTML.
+
+    `shown`: the chosen button's text, when the page sends it. A click on a card of the previous list that
+    arrives after a new search has replaced `rows` names a row the index no longer points at: the row is then
+    found by that text, or nothing is chosen, never a row of the new list the user did not choose."""
     row_index = index[0] if isinstance(index, (list, tuple)) else index
     if not rows or not isinstance(row_index, int) or not 0 <= row_index < len(rows):
         return "", _nothing()
+    if isinstance(shown, str) and shown.strip() and not _same_label(shown, rows[row_index].label):
+        row_index = next((i for i, r in enumerate(rows) if _same_label(shown, r.label)), -1)
+        if row_index < 0:
+            return "", _nothing()
     row = rows[row_index]
     chart = chart_of(row)
     if isinstance(chart, Series):

@@ -71,7 +71,7 @@ def build_app(engine: Any, store: Any, rate: Any = None) -> Any:
         return finder.find(figure_finder, query, section)
 
     def pick(rows: list, evt: gr.SelectData):
-        return finder.pick(rows, evt.index)
+        return finder.pick(rows, evt.index, evt.value)
 
     def open_source(target: str):
         # the page's script writes "<passage id>\n<the question and the answer's figures>" (assets.HEAD)
