@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import socket
 import subprocess
@@ -468,3 +469,21 @@ def test_the_real_command_line_says_it_in_one_line_too():
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == ["askerqa: ASKERQA_PORT='sju tusen' kan ikke brukes: porten må være et "
                                                 "heltall fra 1 til 65535."]
+
+
+def test_the_server_asks_once_before_it_opens_and_never_makes_gradio_import_pyplot():
+    """The first visitors do not pay for the engine's first run or for matplotlib resolving a screen backend
+    (Gradio switches backend inside every event): the server asks one question before the port opens and names
+    the "agg" backend itself (a subprocess: matplotlib reads it when first imported)."""
+    from askerqa.web import server
+
+    engine = FakeEngine()
+    server.warm_up(engine)
+    assert engine.calls == 1
+    code = ("import sys, askerqa.web.server, matplotlib\n"
+            "from gradio.utils import MatplotlibBackendMananger\n"
+            "with MatplotlibBackendMananger():\n    pass\n"
+            "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules)\n")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env, check=True)
+    assert out.stdout.split()[-2:] == ["agg", "False"]
