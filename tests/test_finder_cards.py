@@ -2,6 +2,7 @@
 why it has no chart, and the chart's narrow drawing that fits a phone (tests/test_app_finder.py checks them laid
 out in Chromium)."""
 
+import html
 import re
 
 from askerqa.figures import FigureFinder, FigureRow, chart_series
@@ -14,7 +15,8 @@ def test_each_hit_is_a_card_with_a_button_its_values_one_a_line_where_and_source
     out = finder.results_html(rows)
     assert re.findall(r'data-row="(\d+)"', out) == [str(i) for i in range(len(rows))]  # a button per row, in order
     sick = out.split('<li class="fig-card">')[1]
-    assert '<button type="button" class="fig-pick" data-row="0">Sykefraværsprosent</button>' in sick
+    assert re.search(r'<button type="button" class="fig-pick" data-row="0" data-key="[^"]+">Sykefraværsprosent</button>',
+                     sick)
     assert ('<li><span class="fig-h">2019:</span> <span class="fig-v">Ikke målt</span></li>'
             '<li><span class="fig-h">2020:</span> <span class="fig-v">7,7 %</span></li>') in sick
     assert '<span class="fig-tag">Del av rapporten: </span>Medarbeidere' in sick
@@ -65,14 +67,22 @@ def test_the_chart_is_one_picture_whose_narrow_drawing_fits_a_phone(passages):
 
 
 def test_a_click_on_a_card_of_the_previous_search_never_picks_another_row(passages):
-    """The page sends the chosen card's index and its text; a click that reaches the server after a new search
-    has replaced the list still gives the row the user chose, or nothing, never the new list's row at that index."""
+    """The page sends the chosen card's index and its key (the row's copyable text); a click that reaches the
+    server after a new search has replaced the list gives the row the user chose, or nothing, never the new
+    list's row at that index, also where two rows share a label."""
     finder_ = FigureFinder(passages)
     old, new = finder_.search("innbyggere"), finder_.search("sykefravær")
     chosen = old[0]
-    assert finder.pick(old, 0, chosen.label)[0] == chosen.as_text()
-    wrong_row = next(i for i, r in enumerate(new) if r.label != chosen.label)
-    text, chart = finder.pick(new, wrong_row, chosen.label)
-    assert text in ("", chosen.as_text()) and text != new[wrong_row].as_text()
-    moved = [new[wrong_row], chosen]  # the same row at another place in the new list is still found
-    assert finder.pick(moved, 0, "  " + chosen.label.replace(" ", "\n", 1))[0] == chosen.as_text()
+    assert chosen not in new
+    assert finder.pick(old, 0, chosen.as_text())[0] == chosen.as_text()
+    assert finder.pick(new, 0, chosen.as_text()) == ("", finder.pick([], None)[1])  # gone from the new list
+    moved = [new[0], chosen]  # in the new list at another place: still the chosen row
+    assert finder.pick(moved, 0, chosen.as_text().replace(" ", "\n", 1))[0] == chosen.as_text()
+    twins = {}
+    for row in finder_.rows:
+        twins.setdefault(row.label, []).append(row)
+    a, b = next(rows for rows in twins.values() if len(rows) > 1 and rows[0].as_text() != rows[1].as_text())[:2]
+    assert finder.pick([b, a], 0, a.as_text())[0] == a.as_text()  # same label, other row: found by its key
+    assert finder.pick([b], 0, a.as_text())[0] == ""
+    html_ = finder.results_html([a])
+    assert 'data-key="' in html_ and html.escape(a.as_text(), quote=True) in html_

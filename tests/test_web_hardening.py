@@ -471,15 +471,32 @@ def test_the_real_command_line_says_it_in_one_line_too():
                                                 "heltall fra 1 til 65535."]
 
 
-def test_the_server_asks_once_before_it_opens_and_never_makes_gradio_import_pyplot():
-    """The first visitors do not pay for the engine's first run or for matplotlib resolving a screen backend
-    (Gradio switches backend inside every event): the server asks one question before the port opens and names
-    the "agg" backend itself (a subprocess: matplotlib reads it when first imported)."""
-    from askerqa.web import server
+def test_the_server_asks_once_before_its_port_opens_and_starts_even_if_that_question_fails(
+        tmp_path, monkeypatch, capsys):
+    """The first visitors do not pay for the engine's first run: `serve` asks one question before it listens; an
+    engine that fails that question still gets a server (the failure is one line), as it did before."""
+    import uvicorn
 
-    engine = FakeEngine()
-    server.warm_up(engine)
-    assert engine.calls == 1
+    import askerqa
+    from askerqa.web import logs, server
+
+    monkeypatch.setattr(logs, "start_logging", lambda *args, **kwargs: None)  # keep pytest's log handlers
+    monkeypatch.setenv("ASKERQA_FEEDBACK_DB", str(tmp_path / "feedback.sqlite3"))
+    monkeypatch.setattr(server, "create_app", lambda engine, store: object())
+    for fails in (False, True):
+        engine = FakeEngine()
+        monkeypatch.setattr(server, "WARM_UP", "feil" if fails else "Hva var sykefraværet?")
+        asked_before_listening: list[int] = []
+        monkeypatch.setattr(askerqa.Engine, "load", classmethod(lambda cls, *a, e=engine, **k: e))
+        monkeypatch.setattr(uvicorn, "run", lambda app, e=engine, seen=asked_before_listening, **kw: seen.append(e.calls))
+        assert server.serve("127.0.0.1", 1) == 0
+        assert asked_before_listening == [1]
+    assert "oppvarmingsspørsmålet feilet (RuntimeError: boom); serveren starter likevel." in capsys.readouterr().err
+
+
+def test_gradio_never_imports_pyplot_in_the_server():
+    """Gradio switches matplotlib's backend inside every event; the server names "agg", so matplotlib does not
+    import pyplot to find a screen backend during the first question (a fresh process: it reads it on import)."""
     code = ("import sys, askerqa.web.server, matplotlib\n"
             "from gradio.utils import MatplotlibBackendMananger\n"
             "with MatplotlibBackendMananger():\n    pass\n"

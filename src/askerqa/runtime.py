@@ -13,21 +13,21 @@ def default_threads() -> int:
 
 
 def configure_threads(threads: int | None = None) -> int:
-    """Set the encoder's intra-op threads and hold numpy's and faiss's thread pools to one thread; returns the
-    encoder's thread count.
+    """Set the encoder's intra-op threads and hold numpy's BLAS to one thread; returns the encoder's thread count.
 
-    The products and searches numpy and faiss do per question are small and gain nothing from threads, and
-    their pools' threads spinning after each call steal the cores the encoder needs next (OpenBLAS, and the
-    OpenMP faiss ships): measured per question p50 28 -> 15 ms, and under 50 concurrent chat users the
-    server's CPU per question about halved (docs/RESULTS.md). The libraries are loaded here, before the
-    limit, because a limit only reaches a pool already loaded: called first thing by the CLI, it once
-    reached none of them and every pool ran with one thread per core.
+    numpy's products per question are small and gain nothing from threads, and OpenBLAS threads spinning after
+    each product steal the cores the encoder needs next: measured per question p50 28 -> 15 ms, and with 50
+    concurrent chat users the server's CPU per question about halved (docs/RESULTS.md). numpy is loaded here,
+    before the limit, because a limit only reaches a library already loaded: called first thing by the CLI, it
+    once reached nothing. numpy's OpenBLAS uses pthreads, so the limit holds in every thread. faiss's OpenMP
+    pools are limited too, but OpenMP settings are per thread (the server's worker threads keep the default);
+    that costs nothing as long as faiss is searched one question at a time, which never starts an OpenMP team.
     """
     global _threads
     from threadpoolctl import threadpool_limits
 
     _threads = threads or int(os.environ.get("ASKERQA_THREADS", "0") or 0) or default_threads()
-    import faiss  # noqa: F401 - loaded for its OpenBLAS and OpenMP pools, limited below
+    import faiss  # noqa: F401 - loaded so its pools are limited in this thread too
     import numpy  # noqa: F401 - loaded for its OpenBLAS pool
 
     threadpool_limits(limits=1, user_api="blas")

@@ -44,7 +44,7 @@ element.addEventListener('click', (event) => {
   readOnly(0);
   for (const b of element.querySelectorAll('button.fig-pick[aria-current]')) b.removeAttribute('aria-current');
   button.setAttribute('aria-current', 'true');
-  trigger('select', {index: Number(button.dataset.row), value: button.textContent});
+  trigger('select', {index: Number(button.dataset.row), value: button.dataset.key});
 });
 """.replace("__MARK__", _MARK_BOX).replace("__PICK__", PICK_ID).replace("__LABEL__", PICK_LABEL)
 # After a row is chosen, focus moves to the copy box, so the chosen row and its chart below are in view on a phone.
@@ -126,7 +126,8 @@ def results_html(rows: list[FigureRow] | None) -> str:
         tag = "" if row.source.lower().startswith("kilde") else '<span class="fig-tag">Kilde: </span>'
         source = f"{tag}{html.escape(row.source)}" if row.source else ""
         cards.append(
-            f'<li class="fig-card"><div class="fig-what"><button type="button" class="fig-pick" data-row="{i}">'
+            f'<li class="fig-card"><div class="fig-what"><button type="button" class="fig-pick" data-row="{i}" '
+            f'data-key="{html.escape(row.as_text(), quote=True)}">'
             f'{_unbroken_figures(row.label)}</button></div>'
             f'<div class="fig-values"><span class="fig-tag">Verdier: </span><ul>{values}</ul></div>'
             f'<div class="fig-where"><span class="fig-tag">Del av rapporten: </span>{html.escape(row.where())}</div>'
@@ -149,21 +150,22 @@ def row_table(row: FigureRow) -> str:
             f"<tbody><tr>{values}</tr></tbody></table></div>")
 
 
-def _same_label(shown: str, label: str) -> bool:
-    return " ".join(shown.split()) == " ".join(label.split())
+def _same(shown: str, text: str) -> bool:
+    return " ".join(shown.split()) == " ".join(text.split())
 
 
 def pick(rows: list[FigureRow] | None, index: Any, shown: str | None = None) -> tuple[str, str]:
     """The chosen row as copyable text with its source, and its columns and chart (or why there is none) as HTML.
 
-    `shown`: the chosen button's text, when the page sends it. A click on a card of the previous list that
-    arrives after a new search has replaced `rows` names a row the index no longer points at: the row is then
-    found by that text, or nothing is chosen, never a row of the new list the user did not choose."""
+    `shown`: the chosen card's key, when the page sends it (the row's copyable text: label, values, source and
+    place, so two rows that share a label differ). A click on a card of the previous list that arrives after a
+    new search has replaced `rows` names a row the index no longer points at: the row is then found by its key,
+    or nothing is chosen, never a row of the new list the user did not choose."""
     row_index = index[0] if isinstance(index, (list, tuple)) else index
     if not rows or not isinstance(row_index, int) or not 0 <= row_index < len(rows):
         return "", _nothing()
-    if isinstance(shown, str) and shown.strip() and not _same_label(shown, rows[row_index].label):
-        row_index = next((i for i, r in enumerate(rows) if _same_label(shown, r.label)), -1)
+    if isinstance(shown, str) and shown.strip() and not _same(shown, rows[row_index].as_text()):
+        row_index = next((i for i, r in enumerate(rows) if _same(shown, r.as_text())), -1)
         if row_index < 0:
             return "", _nothing()
     row = rows[row_index]

@@ -109,7 +109,11 @@ def warm_up(engine: Any) -> None:
     1.11 s with it (the rest 1.27 / 1.24 s)."""
     import matplotlib  # noqa: F401
 
-    engine.ask(WARM_UP)
+    try:
+        engine.ask(WARM_UP)
+    except Exception as err:  # noqa: BLE001 - a question that fails fails for its asker, not for the whole service
+        print(f"askerqa: oppvarmingsspørsmålet feilet ({type(err).__name__}: {err}); serveren starter likevel.",
+              file=sys.stderr, flush=True)
 
 
 def serve(host: str, port: int, make_app: Callable[[], Any] | None = None) -> int:

@@ -15,8 +15,9 @@ from ..render import READ_PARAM, escape
 from . import chat, finder, reader
 from .assets import BACK_TO_SOURCE, EXAMPLES, FOCUS_QUESTION, GRADIO_NB, SCROLL_TO_ANSWER, SCROLL_TO_HIT, SHOW_NEW
 
-# Concurrent questions share one encoder call (micro-batching), so many more than one per core: 50 users, 16 gave
-# batches of 2.6-3.2 questions (8: 2.0-2.2) and 41-48 chat questions/s (8: 41-43), alternated in one session.
+# Every event's default (the chat's, the finder's, the reader's). Concurrent questions share one encoder call
+# (micro-batching), so many more than one per core: with 50 chat users 16 gave batches of 2.6-3.2 questions (8:
+# 2.0-2.2); chat questions/s 41-48 against 41-43 for 8 in four alternations, within run-to-run noise (±10 %).
 CONCURRENCY = 16
 QUEUE_SIZE = 256
 # Sessions whose state Gradio keeps (oldest dropped first; Gradio's default is 10,000). Each holds a copy of
