@@ -19,19 +19,16 @@ def configure_threads(threads: int | None = None) -> int:
     each product steal the cores the encoder needs next: measured per question p50 28 -> 15 ms, and with 50
     concurrent chat users the server's CPU per question about halved (docs/RESULTS.md). numpy is loaded here,
     before the limit, because a limit only reaches a library already loaded: called first thing by the CLI, it
-    once reached nothing. numpy's OpenBLAS uses pthreads, so the limit holds in every thread. faiss's OpenMP
-    pools are limited too, but OpenMP settings are per thread (the server's worker threads keep the default);
-    that costs nothing as long as faiss is searched one question at a time, which never starts an OpenMP team.
+    once reached nothing. numpy's OpenBLAS uses pthreads, so the limit holds in the server's worker threads too.
+    faiss is left alone: it searches one question at a time, which never starts its OpenMP pool.
     """
     global _threads
     from threadpoolctl import threadpool_limits
 
     _threads = threads or int(os.environ.get("ASKERQA_THREADS", "0") or 0) or default_threads()
-    import faiss  # noqa: F401 - loaded so its pools are limited in this thread too
     import numpy  # noqa: F401 - loaded for its OpenBLAS pool
 
     threadpool_limits(limits=1, user_api="blas")
-    threadpool_limits(limits=1, user_api="openmp")
     if "torch" in sys.modules:  # only when torch is already in use: never imported for this
         sys.modules["torch"].set_num_threads(_threads)
     return _threads

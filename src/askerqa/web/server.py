@@ -16,7 +16,6 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry
 # Gradio wraps every event in a switch to matplotlib's "agg" backend and back; with no backend named, matplotlib
 # resolves its default by importing pyplot (0.25 s) during the first question. This server draws nothing on screen.
 os.environ.setdefault("MPLBACKEND", "agg")
-WARM_UP = "Hvor mange innbyggere har Asker?"  # asked once at start-up, answered to nobody
 
 from ..storage import os_problem, process_dir, prune_dead  # noqa: E402
 from . import api  # noqa: E402
@@ -31,6 +30,7 @@ from .middleware import (  # noqa: E402
 )
 
 GRADIO_DIR_PREFIX = "askerqa-gradio-"
+WARM_UP = "Hvor mange innbyggere har Asker?"  # asked once at start-up, answered to nobody
 
 
 def cors_origins() -> list[str]:
