@@ -26,7 +26,8 @@ import numpy as np
 from askerqa import Engine
 from askerqa.answer import TUNED_PATH, decide
 from askerqa.config import ROOT
-from askerqa.evaluate import Result, analyse_all, load_questions, repeated_cross_validate, result, summarise
+from askerqa.evaluate import Result, analyse_all, repeated_cross_validate, result, summarise
+from askerqa.gold import load_questions
 from askerqa.learn import (
     Gold,
     Hyper,

@@ -30,7 +30,8 @@ import numpy as np
 
 from askerqa import Engine
 from askerqa.config import ROOT
-from askerqa.evaluate import analyse_all, load_questions, repeated_cross_validate
+from askerqa.evaluate import analyse_all, repeated_cross_validate
+from askerqa.gold import load_questions
 from askerqa.learn import Gold, Hyper, beats, candidate_labels
 from askerqa.ranking import FUSION_PATH, FusionWeights
 from askerqa.tuning import arguments, provenance, seeds_of

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from askerqa.evaluate import Question, Result, found_curve, summarise
+from askerqa.evaluate import Result, found_curve, summarise
+from askerqa.gold import Question
 from askerqa.matching import match_normalise, satisfies
 from askerqa.types import Answer, Passage
 

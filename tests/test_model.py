@@ -47,7 +47,7 @@ def test_tokenizer_keeps_the_normaliser(model):
 
 
 def report_texts() -> tuple[list[str], list[str]]:
-    from askerqa.evaluate import load_questions
+    from askerqa.gold import load_questions
 
     s = settings()
     questions = [q.question for q in load_questions(s.dev_set)]

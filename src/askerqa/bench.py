@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import settings
-from .evaluate import load_questions
+from .gold import load_questions
 from .matching import PASSAGE_LIMIT, satisfies
 from .text import fold
 

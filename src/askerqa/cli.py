@@ -204,12 +204,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         format_curve,
         format_table,
         found_curve,
-        load_questions,
         plot,
         repeated_cross_validate,
         run,
         summarise,
     )
+    from .gold import load_questions
     from .search import Engine
 
     paths = [Path(f) for f in args.file] if args.file else [settings().dev_set]

@@ -18,22 +18,20 @@ import numpy as np
 
 from . import index as index_mod
 from .answer import Models, decide
-from .areas import ServiceAreas
 from .config import Settings
 from .config import settings as default_settings
 from .constraints import Names, constraints_of
 from .contract import DEFAULT_TOP_K, MAX_TOP_K
-from .conversation import interpret
 from .embedding import build_model, is_built, load_model
 from .encoder import MicroBatcher, QueryEncoder, TorchQueryEncoder
 from .lexical import tokenize
-from .query import Query, parse_question
+from .query import Query
 from .ranking import FusionWeights, Ranking, fuse, quote_pool
+from .reading import Reader
 from .runtime import encoder_threads
 from .signals import Analysis, Signals, analyse
 from .types import Answer, Passage
 from .units import Report, content_terms
-from .vocabulary import Vocabulary
 
 
 class Engine:
@@ -48,8 +46,8 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
-        self.vocabulary = Vocabulary(self._texts, data.lexical.vocab)
-        self.areas = ServiceAreas.of(data.passages, data.lexical.idf)
+        self.reader = Reader(data.passages, data.lexical, settings.max_question_chars)
+        self.vocabulary = self.reader.vocabulary
         self.report = Report(data.passages, data.sentence_refs, data.sentence_vectors, Names.from_texts(self._texts))
 
     @classmethod
@@ -112,14 +110,9 @@ class Engine:
 
         `context`: the earlier questions of the conversation, oldest first (a follow-up is read with them).
         """
-        reading = interpret(question, context if context is not None else (), self.data.lexical.idf)
-        query = parse_question(reading.interpreted, self.settings.max_question_chars)
-        if reading.followup:  # what is shown and returned is what the user typed
-            query = replace(query, raw=question)
-        cleaned = query.text  # tags removed and cut to the limit: what the constraints are read from
-        norwegian = self.vocabulary.translations(query.text) if query.english else []
-        query = replace(query, text=self.areas.expand(self.vocabulary.expand(query.text, query.english, norwegian)))
-        qvec = self.encode_query(self.vocabulary.restore(query.text))
+        reading = self.reader.read(question, context if context is not None else ())
+        query, norwegian = reading.query, reading.norwegian
+        qvec = self.encode_query(reading.dense_text)
         ranking = self.rank(query, qvec)
         order, fused, cosine = ranking.order, ranking.fused, ranking.cosine
         top = [int(i) for i in order[:MAX_TOP_K]]  # as deep as any caller may list sources
@@ -134,10 +127,10 @@ class Engine:
             sentence_mean=ranking.sentence_mean,
             sentence_spread=ranking.sentence_spread,
         )
-        constraints = constraints_of(self.vocabulary.restore(cleaned), self.report.names, query.english)
+        constraints = constraints_of(self.vocabulary.restore(reading.cleaned), self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, quote_pool(ranking, self.fusion),
-                       interpreted=reading.interpreted if reading.followup else "")
+                       interpreted=reading.interpreted)
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, context: Sequence[str] | None = None) -> Answer:
         started = time.perf_counter()
