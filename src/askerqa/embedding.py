@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -231,16 +232,27 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
             probe.unlink()
             for leftover in out_dir.glob("*.tmp"):  # an export or record cut short
                 leftover.unlink()
-            _write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))))
+            write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))))
             share(out_dir)
             return out_dir
         staging = process_dir(out_dir.parent, staging_prefix)  # also the check that the folder can be written
         prune_dead(out_dir.parent, staging_prefix)
     except OSError as exc:
         raise ModelError(model_write_problem(out_dir, exc)) from exc
-    try:
+
+    def write() -> Path:
         _build_into(staging, src, digest)
-        staged = staging / "model"
+        return staging / "model"
+
+    install_staged(staging, out_dir, write)
+    return out_dir
+
+
+def install_staged(staging: Path, out_dir: Path, write: Callable[[], Path]) -> None:
+    """Run `write`, which fills a folder inside `staging` and returns it; give its files normal modes and put it
+    at `out_dir` in place of what was there. `staging` is removed either way; a disk error is ModelError."""
+    try:
+        staged = write()
         share(staged)
         if out_dir.exists():
             shutil.rmtree(out_dir)
@@ -249,7 +261,6 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
         raise ModelError(model_write_problem(out_dir, exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out_dir
 
 
 def _build_into(staging: Path, src: Path, digest: str) -> None:
@@ -287,13 +298,16 @@ def _build_into(staging: Path, src: Path, digest: str) -> None:
     st = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], prompts=PROMPTS, device="cpu")
     staged = staging / "model"
     st.save(str(staged))
-    _force_fast_tokenizer(staged)
-    _write_info(staged, digest, export_onnx(staged, f))
+    force_fast_tokenizer(staged)
+    write_info(staged, digest, export_onnx(staged, f))
 
 
-def _write_info(folder: Path, weights_sha256: str, onnx_sha256: dict[str, str]) -> None:
-    info = {"model_id": MODEL_ID, "weights": WEIGHTS_FILE, "weights_sha256": weights_sha256,
-            "onnx": ONNX_FILE, "onnx_sha256": onnx_sha256}
+def write_info(folder: Path, weights_sha256: str, onnx_sha256: dict[str, str], model_id: str = MODEL_ID,
+               extra: dict | None = None) -> None:
+    """The folder's record (BUILD_INFO): what it was made from, its id (an index of another id is stale) and
+    its ONNX files' checksums; `extra` holds what an adapted folder was trained with (adapt.py)."""
+    info = {"model_id": model_id, "weights": WEIGHTS_FILE, "weights_sha256": weights_sha256,
+            "onnx": ONNX_FILE, "onnx_sha256": onnx_sha256, **(extra or {})}
     tmp = folder / (BUILD_INFO + ".tmp")
     tmp.write_text(json.dumps(info, indent=2))
     os.chmod(tmp, FILE_MODE)
@@ -395,7 +409,7 @@ def _torch_modules():  # defined lazily: torch is only imported when building
     return Q4Embedding, Pooled
 
 
-def _force_fast_tokenizer(folder: Path) -> None:
+def force_fast_tokenizer(folder: Path) -> None:
     """transformers 5 rebuilds an `XLMRobertaTokenizer` and drops the normaliser: keep ours as written."""
     for cfg in folder.rglob("tokenizer_config.json"):
         data = json.loads(cfg.read_text())
