@@ -44,7 +44,7 @@ def main() -> int:
                         "record (for an index and `askerqa eval` over it: ASKERQA_MODEL, ASKERQA_INDEX)")
     args = parser.parse_args()
 
-    from askerqa.adapt import RECIPE, save_folder, train, training_pairs
+    from askerqa.adapt import RECIPE, pairs_sha256, save_folder, train, training_pairs
     from askerqa.config import settings
     from askerqa.gold import load_questions
     from askerqa.index import embed_text, load
@@ -106,12 +106,12 @@ def main() -> int:
 
     record = {"about": "scripts/finetune_probe.py: dense ranking alone, before and after adapting the encoder",
               "train": data(args.train), "test": data(args.test), "pairs": len(pairs),
-              "left_out_as_also_in_train": overlap,
+              "pairs_sha256": pairs_sha256(pairs), "left_out_as_also_in_train": overlap,
               "recipe": asdict(recipe), "history": history}
+    if args.out:  # first: a folder that cannot be saved must not lose the run's record
+        args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.save:
         save_folder(model, args.save, recipe, pairs, data(args.train))
-    if args.out:
-        args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

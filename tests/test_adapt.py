@@ -1,10 +1,14 @@
 """Adapting the encoder (adapt.py, used by scripts/finetune_probe.py): what it is trained on, and that training
 leaves the word-embedding table as the 4-bit file made it."""
 
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from askerqa.adapt import RECIPE, Recipe, save_folder, train, training_pairs
+from askerqa.adapt import RECIPE, Pair, Recipe, pairs_sha256, save_folder, train, training_pairs
 from askerqa.config import ROOT, settings
 from askerqa.gold import Question, load_questions
 from askerqa.index import embed_text
@@ -47,12 +51,11 @@ def test_the_training_sets_are_none_of_the_sets_the_answer_stage_is_tuned_on():
 
 
 @pytest.mark.slow
-def test_training_moves_the_encoder_but_not_its_word_embeddings(passages, reader, tmp_path):
+def test_training_moves_the_encoder_but_not_its_word_embeddings(passages, reader):
     """The ONNX export keeps the word table as the 4-bit blocks it came from: training must leave it bit for bit."""
     import torch
 
     from askerqa.embedding import load_model
-    from askerqa.errors import ModelError
 
     questions = load_questions(ROOT / RECIPE.sets[0])[:24]
     pairs = training_pairs(questions, passages, reader, per_question=1)[:16]
@@ -64,8 +67,56 @@ def test_training_moves_the_encoder_but_not_its_word_embeddings(passages, reader
     assert torch.equal(after["embeddings.word_embeddings.weight"], before["embeddings.word_embeddings.weight"])
     assert not torch.equal(after["encoder.layer.0.attention.self.query.weight"],
                            before["encoder.layer.0.attention.self.query.weight"])
-    occupied = tmp_path / "asker"
+
+
+class _Trained:
+    """Stands in for a trained SentenceTransformer: saving writes its weights file."""
+
+    def save(self, folder: str) -> None:
+        Path(folder).mkdir(parents=True)
+        (Path(folder) / "model.safetensors").write_bytes(b"weights")
+
+
+@pytest.fixture
+def no_export(monkeypatch):
+    from askerqa import adapt, embedding
+
+    for module in (adapt, embedding):
+        monkeypatch.setattr(module, "export_onnx", lambda folder, f: {"query_encoder.onnx": "0" * 64})
+        monkeypatch.setattr(module, "read_e5_file", lambda path, keep_q4=(): None)
+
+
+def test_a_saved_folder_is_named_by_its_pairs_and_weights_so_an_index_of_another_model_is_stale(tmp_path, no_export):
+    from askerqa.embedding import BUILD_INFO, build_model, model_identity
+
+    pairs = [Pair(0, "hvor mye skylder kommunen", "Gjeldsgrad 97,4 %")]
+    out = tmp_path / "adapted"
+    out.mkdir()
+    (out / "gammel.txt").write_text("forrige modell")
+    assert save_folder(_Trained(), out, RECIPE, pairs, [{"file": "eval/x.jsonl", "sha256": "0"}]) == out
+    info = json.loads((out / BUILD_INFO).read_text())
+    assert f"pairs {pairs_sha256(pairs)[:12]}" in info["model_id"]
+    assert info["adapted"]["weights_sha256"] == hashlib.sha256(b"weights").hexdigest()
+    assert model_identity(str(out))["model_id"] == info["model_id"]  # what the index manifest compares
+    assert not (out / "gammel.txt").exists() and not list(tmp_path.glob(".adapted.build-*"))
+    # `askerqa model` pointed at it, its ONNX export gone: the export is redone, the folder keeps its name
+    (out / "query_encoder.onnx").unlink(missing_ok=True)
+    build_model(out)
+    assert json.loads((out / BUILD_INFO).read_text())["model_id"] == info["model_id"]
+
+
+def test_a_file_where_the_folder_goes_is_one_clear_line_and_stays(tmp_path):
+    from askerqa.errors import ModelError
+
+    occupied = tmp_path / "adapted"
     occupied.write_text("x")
     with pytest.raises(ModelError, match="en fil, ikke en mappe"):
-        save_folder(trained, occupied, recipe, pairs, [])
+        save_folder(_Trained(), occupied, RECIPE, [], [])
     assert occupied.read_text() == "x"
+
+
+def test_too_few_pairs_for_one_batch_is_one_clear_line():
+    from askerqa.errors import ModelError
+
+    with pytest.raises(ModelError, match="For få treningspar"):
+        train(settings().model_dir, [Pair(0, "q", "p")], RECIPE)

@@ -34,7 +34,6 @@ from .embedding import (
     export_onnx,
     force_fast_tokenizer,
     install_staged,
-    model_write_problem,
     read_e5_file,
     sha256_of,
     weights_path,
@@ -45,7 +44,7 @@ from .gold import Question
 from .index import embed_text
 from .matching import PASSAGE_LIMIT, satisfies
 from .reading import Reader
-from .storage import process_dir, prune_dead
+from .storage import os_problem, process_dir, prune_dead
 from .types import Passage
 
 
@@ -99,7 +98,7 @@ def save_folder(model: Any, out: Path, recipe: Recipe, pairs: Sequence[Pair], da
         staging = process_dir(out.parent, prefix)
         prune_dead(out.parent, prefix)
     except OSError as exc:
-        raise ModelError(model_write_problem(out, exc)) from exc
+        raise ModelError(_save_problem(exc)) from exc
 
     def write() -> Path:
         staged = staging / "model"
@@ -113,16 +112,24 @@ def save_folder(model: Any, out: Path, recipe: Recipe, pairs: Sequence[Pair], da
                                       "pairs_sha256": pairs_digest, "weights_sha256": trained}})
         return staged
 
-    install_staged(staging, out, write)
+    install_staged(staging, out, write, problem=_save_problem)
     return out
+
+
+def _save_problem(exc: OSError) -> str:
+    """The one line for a folder that cannot be saved (model_write_problem's advice is for `askerqa model`)."""
+    return f"Modellen kan ikke lagres: {os_problem(exc)}. Rett feilen, eller velg en annen mappe."
 
 
 def train(base: Path, pairs: list[Pair], recipe: Recipe,
           after_epoch: Callable[[Any, int], None] | None = None):  # -> SentenceTransformer
     """The model at `base` trained on `pairs` by `recipe`; `after_epoch(model, epoch)` may measure it (the probe
-    does, scripts/finetune_probe.py) and must leave it as it found it."""
+    does, scripts/finetune_probe.py) and must leave it as it found it. Fewer pairs than one batch is ModelError."""
     import torch
     from sentence_transformers import SentenceTransformer
+
+    if len(pairs) < recipe.batch:
+        raise ModelError(f"For få treningspar ({len(pairs)}) til én runde på {recipe.batch}: legg til flere spørsmål.")
 
     threads = torch.get_num_threads()
     torch.set_num_threads(recipe.threads)
@@ -130,6 +137,7 @@ def train(base: Path, pairs: list[Pair], recipe: Recipe,
     order = list(pairs)
     rng = random.Random(recipe.seed)
     model = SentenceTransformer(str(base), device="cpu")
+    reads = model.max_seq_length
     model.max_seq_length = recipe.max_seq_length
     bert: Any = model[0].auto_model
     bert.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -145,7 +153,8 @@ def train(base: Path, pairs: list[Pair], recipe: Recipe,
                 p = model(model.preprocess([passage_prompt + b.passage for b in batch]))["sentence_embedding"]
                 similarity = (torch.nn.functional.normalize(q, dim=-1) @ torch.nn.functional.normalize(p, dim=-1).T
                               * recipe.scale)
-                # another pair with the same passage, or another passage of the same question, is no negative
+                # another pair with the same passage, or another passage paired with the same question, is no
+                # negative (a passage satisfying that question's evidence but not among its pairs still is)
                 same = torch.tensor([[i != j and (a.passage == b.passage or a.question == b.question)
                                       for j, b in enumerate(batch)] for i, a in enumerate(batch)])
                 loss = torch.nn.functional.cross_entropy(similarity.masked_fill(same, -1e4),
@@ -160,5 +169,6 @@ def train(base: Path, pairs: list[Pair], recipe: Recipe,
                 model.train()
     finally:
         torch.set_num_threads(threads)
+    model.max_seq_length = reads  # the cap was for training; the saved folder reads as the base did
     model.eval()
     return model

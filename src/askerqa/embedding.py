@@ -232,7 +232,10 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
             probe.unlink()
             for leftover in out_dir.glob("*.tmp"):  # an export or record cut short
                 leftover.unlink()
-            write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))))
+            record = _info(out_dir)  # an adapted folder (adapt.py) keeps its own id and record
+            adapted = {"adapted": record["adapted"]} if isinstance(record.get("adapted"), dict) else None
+            write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))),
+                       model_id=str(record.get("model_id", MODEL_ID)) if adapted else MODEL_ID, extra=adapted)
             share(out_dir)
             return out_dir
         staging = process_dir(out_dir.parent, staging_prefix)  # also the check that the folder can be written
@@ -248,9 +251,11 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
     return out_dir
 
 
-def install_staged(staging: Path, out_dir: Path, write: Callable[[], Path]) -> None:
+def install_staged(staging: Path, out_dir: Path, write: Callable[[], Path],
+                   problem: Callable[[OSError], str] | None = None) -> None:
     """Run `write`, which fills a folder inside `staging` and returns it; give its files normal modes and put it
-    at `out_dir` in place of what was there. `staging` is removed either way; a disk error is ModelError."""
+    at `out_dir` in place of what was there. `staging` is removed either way; a disk error is ModelError, with
+    `problem`'s line (model_write_problem's by default)."""
     try:
         staged = write()
         share(staged)
@@ -258,7 +263,7 @@ def install_staged(staging: Path, out_dir: Path, write: Callable[[], Path]) -> N
             shutil.rmtree(out_dir)
         staged.rename(out_dir)
     except OSError as exc:
-        raise ModelError(model_write_problem(out_dir, exc)) from exc
+        raise ModelError(problem(exc) if problem else model_write_problem(out_dir, exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
