@@ -44,7 +44,7 @@ from .gold import Question
 from .index import embed_text
 from .matching import PASSAGE_LIMIT, satisfies
 from .reading import Reader
-from .storage import os_problem, process_dir, prune_dead
+from .storage import os_problem
 from .types import Passage
 
 
@@ -93,14 +93,8 @@ def save_folder(model: Any, out: Path, recipe: Recipe, pairs: Sequence[Pair], da
     A folder that cannot be written is ModelError."""
     if out.exists() and not out.is_dir():
         raise ModelError(f"Modellen kan ikke lagres: {out} er en fil, ikke en mappe. Flytt filen bort.")
-    prefix = f".{out.name}.build-"
-    try:
-        staging = process_dir(out.parent, prefix)
-        prune_dead(out.parent, prefix)
-    except OSError as exc:
-        raise ModelError(_save_problem(exc)) from exc
 
-    def write() -> Path:
+    def write(staging: Path) -> Path:
         staged = staging / "model"
         model.save(str(staged))
         force_fast_tokenizer(staged)
@@ -112,7 +106,7 @@ def save_folder(model: Any, out: Path, recipe: Recipe, pairs: Sequence[Pair], da
                                       "pairs_sha256": pairs_digest, "weights_sha256": trained}})
         return staged
 
-    install_staged(staging, out, write, problem=_save_problem)
+    install_staged(out, write, problem=_save_problem)
     return out
 
 

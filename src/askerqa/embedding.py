@@ -224,7 +224,6 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
     if out_dir.exists() and not out_dir.is_dir():
         raise ModelError(f"Modellen kan ikke bygges: {out_dir} er en fil, ikke en mappe. Flytt filen bort, eller velg "
                          "en annen mappe med ASKERQA_MODEL_DIR.")
-    staging_prefix = f".{out_dir.name}.build-"
     try:
         if not force and _weights_current(out_dir):
             probe = out_dir / ".probe.tmp"  # a read-only disk fails here, before the export's imports
@@ -232,32 +231,38 @@ def build_model(out_dir: Path, force: bool = False) -> Path:
             probe.unlink()
             for leftover in out_dir.glob("*.tmp"):  # an export or record cut short
                 leftover.unlink()
-            record = _info(out_dir)  # an adapted folder (adapt.py) keeps its own id and record
-            adapted = {"adapted": record["adapted"]} if isinstance(record.get("adapted"), dict) else None
+            # only the export and its checksums are new: the folder keeps its id and anything else its record holds
+            record = _info(out_dir)
+            kept = {k: v for k, v in record.items() if k not in ("model_id", "weights", "weights_sha256", "onnx",
+                                                                  "onnx_sha256")}
             write_info(out_dir, digest, export_onnx(out_dir, read_e5_file(src, keep_q4=("emb.word",))),
-                       model_id=str(record.get("model_id", MODEL_ID)) if adapted else MODEL_ID, extra=adapted)
+                       model_id=str(record.get("model_id", MODEL_ID)), extra=kept)
             share(out_dir)
             return out_dir
-        staging = process_dir(out_dir.parent, staging_prefix)  # also the check that the folder can be written
-        prune_dead(out_dir.parent, staging_prefix)
     except OSError as exc:
         raise ModelError(model_write_problem(out_dir, exc)) from exc
 
-    def write() -> Path:
+    def write(staging: Path) -> Path:
         _build_into(staging, src, digest)
         return staging / "model"
 
-    install_staged(staging, out_dir, write)
+    install_staged(out_dir, write)
     return out_dir
 
 
-def install_staged(staging: Path, out_dir: Path, write: Callable[[], Path],
-                   problem: Callable[[OSError], str] | None = None) -> None:
-    """Run `write`, which fills a folder inside `staging` and returns it; give its files normal modes and put it
-    at `out_dir` in place of what was there. `staging` is removed either way; a disk error is ModelError, with
-    `problem`'s line (model_write_problem's by default)."""
+def install_staged(out_dir: Path, write: Callable[[Path], Path], problem: Callable[[OSError], str] | None = None) -> None:
+    """Stage a folder beside `out_dir`, named after this process (one a killed build left is removed), let `write`
+    fill a folder inside it and return that, give its files normal modes and put it at `out_dir` in place of
+    what was there. The staging folder is removed either way; a disk error is ModelError, with `problem`'s line
+    (model_write_problem's by default)."""
+    prefix = f".{out_dir.name}.build-"
     try:
-        staged = write()
+        staging = process_dir(out_dir.parent, prefix)  # also the check that the folder can be written
+        prune_dead(out_dir.parent, prefix)
+    except OSError as exc:
+        raise ModelError(problem(exc) if problem else model_write_problem(out_dir, exc)) from exc
+    try:
+        staged = write(staging)
         share(staged)
         if out_dir.exists():
             shutil.rmtree(out_dir)

@@ -21,7 +21,7 @@ from .vocabulary import Vocabulary
 @dataclass(frozen=True)
 class Reading:
     query: Query  # text: expanded with the report's words; raw: what the user typed
-    cleaned: str  # tags removed and cut to the limit, before expansion: what the constraints are read from
+    plain: str  # tags removed, cut to the limit, æøå restored, nothing added: what the constraints are read from
     norwegian: list[str]  # an English question's Norwegian words
     dense_text: str  # what the encoder embeds
     interpreted: str  # a follow-up as read with its context, or ""
@@ -42,9 +42,9 @@ class Reader:
         query = parse_question(reading.interpreted, self.max_chars)
         if reading.followup:  # what is shown and returned is what the user typed
             query = replace(query, raw=question)
-        cleaned = query.text
+        plain = self.vocabulary.restore(query.text)  # before the report's words are added
         norwegian = self.vocabulary.translations(query.text) if query.english else []
         query = replace(query, text=self.areas.expand(self.vocabulary.expand(query.text, query.english, norwegian)))
-        return Reading(query=query, cleaned=cleaned, norwegian=norwegian,
+        return Reading(query=query, plain=plain, norwegian=norwegian,
                        dense_text=self.vocabulary.restore(query.text),
                        interpreted=reading.interpreted if reading.followup else "")

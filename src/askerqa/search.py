@@ -47,7 +47,6 @@ class Engine:
         self._texts = [p.text for p in data.passages]
         self._terms = [set(tokenize(index_mod.embed_text(p))) for p in data.passages]
         self.reader = Reader(data.passages, data.lexical, settings.max_question_chars)
-        self.vocabulary = self.reader.vocabulary
         self.report = Report(data.passages, data.sentence_refs, data.sentence_vectors, Names.from_texts(self._texts))
 
     @classmethod
@@ -110,7 +109,7 @@ class Engine:
 
         `context`: the earlier questions of the conversation, oldest first (a follow-up is read with them).
         """
-        reading = self.reader.read(question, context if context is not None else ())
+        reading = self.reader.read(question, context or ())
         query, norwegian = reading.query, reading.norwegian
         qvec = self.encode_query(reading.dense_text)
         ranking = self.rank(query, qvec)
@@ -122,12 +121,12 @@ class Engine:
             top_cosine=float(cosine[top[0]]),
             sentence_best=ranking.sentence_best,
             coverage=len(q_terms & covered) / len(q_terms) if q_terms else 0.0,
-            unknown=self.vocabulary.unknown(q_terms, norwegian, query.english),
+            unknown=self.reader.vocabulary.unknown(q_terms, norwegian, query.english),
             english=query.english,
             sentence_mean=ranking.sentence_mean,
             sentence_spread=ranking.sentence_spread,
         )
-        constraints = constraints_of(self.vocabulary.restore(reading.cleaned), self.report.names, query.english)
+        constraints = constraints_of(reading.plain, self.report.names, query.english)
         return analyse(self.report, query, constraints, qvec, top, [float(fused[i]) for i in top], cosine,
                        ranking.lexical, signals, quote_pool(ranking, self.fusion),
                        interpreted=reading.interpreted)
