@@ -140,3 +140,30 @@ def test_more_or_fewer_than_a_named_place_in_a_one_year_table_compares_the_rows(
     got = compare(one_year, Siblings(one_year), 1, comparison_of(question), frozenset(), _words(question))
     assert got is not None and got.line == "Bærum: 36,8 %; Asker: 39,1 % (2022)"
     assert got.versus  # both rows are the answer's quote, as for «Slutter flere i Bærum enn i Asker?»
+
+
+def _measures(label: str, places: str, jobs: str, share: str) -> tuple[str, TableRow]:
+    cells = (("Ledige plasser januar 2023", places), ("Andel vekst 2019-2022", share),
+             ("Antall vekst 2019-2022", jobs), ("Total kapasitet januar 2023", "1000"))
+    return label, TableRow("MÅL", label, cells)
+
+
+def test_a_measure_column_with_its_year_is_the_one_the_question_names():
+    rows = [Passage(f"m{i}", f"MÅL: {label}: " + ", ".join(f"{h} {v}" for h, v in row.cells) + ".", "Oppvekst", 1,
+                    None, (i, i), "table_row", row)
+            for i, (label, row) in enumerate([_measures("Lier", "40", "1 200", "8,1 %"),
+                                              _measures("Bærum", "181", "1 400", "1,8 %"),
+                                              _measures("Drammen", "12", "500", "1,1 %")])]
+    siblings = Siblings(rows)
+
+    def line(question: str, years: set[str]) -> str | None:
+        got = compare(rows, siblings, 0, comparison_of(question), frozenset(years), _words(question))
+        return got.line if got else None
+
+    assert line("Hvor var det flest ledige plasser i januar 2023?", {"2023"}) == \
+        "Høyest: Bærum 181 (Ledige plasser januar 2023)"
+    assert line("Hvilken kommune fikk størst prosentvis vekst fra 2019 til 2022?", {"2019", "2022"}) == \
+        "Høyest: Lier 8,1 % (Andel vekst 2019-2022)"  # a share is asked: the column in per cent
+    assert line("Hvilken kommune fikk minst vekst i antall jobber fra 2019 til 2022?", {"2019", "2022"}) == \
+        "Lavest: Drammen 500 (Antall vekst 2019-2022)"
+    assert line("Hvilken kommune var størst i 2023?", {"2023"}) is None  # two columns of 2023, neither named

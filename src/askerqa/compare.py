@@ -35,6 +35,8 @@ _CHANGE = re.compile(
 _VERSUS = re.compile(r"\b(sammenlign\w*|sammenlikn\w*|enn|mot|versus|vs|compared?|than)\b")
 # a question that asks for a year («hvilket år»): the comparison runs along one row, not across rows
 _WHICH_YEAR = re.compile(r"\b(hvilket ar|hvilke ar|hvilket av arene|which year|what year|nar)\b")
+# a question that asks for a share, so a column printed in per cent («prosentvis vekst», «hvor stor andel»)
+_SHARE = re.compile(r"\b(prosent\w*|andel\w*|percent\w*|share)\b")
 _VALUE = re.compile(r"-?\d{1,3}(?: \d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
 # a column of one year or period: what is compared along a row (`2020 Saker behandlet` holds a second measure)
 _YEAR_COLUMN = re.compile(rf"{YEAR_PATTERN}(?:\s*-\s*{YEAR_PATTERN})?")
@@ -204,13 +206,30 @@ def _asked_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -
     if years:
         fitting = [h for h in year_columns if set(re.findall(YEAR_PATTERN, h)) == set(years)] or \
                   [h for h in year_columns if set(re.findall(YEAR_PATTERN, h)) <= set(years)]
-        return fitting[-1] if fitting else None
+        return fitting[-1] if fitting else _dated_column(row, years, words)
     if len(row.cells) == 1:
         return row.cells[0][0]
     named = [h for h, _ in row.cells if {w for w in re.findall(r"\w+", fold(h)) if len(w) > 3} & words]
     if len(named) == 1:
         return named[0]
     return year_columns[-1] if year_columns and len(year_columns) == len(row.cells) else None
+
+
+def _dated_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -> str | None:
+    """A measure's column for the asked years (`Ledige plasser januar 2023`, `Andel vekst 2019-2022`): the one the
+    question's words name most; a question that asks for a share («prosentvis», «andel») reads a column printed
+    in per cent. None when no single column stands out."""
+    dated = [(h, v) for h, v in row.cells if (ys := set(re.findall(YEAR_PATTERN, h))) and ys <= set(years)]
+    exact = [(h, v) for h, v in dated if set(re.findall(YEAR_PATTERN, h)) == set(years)]
+    dated = exact or dated
+    if _SHARE.search(" ".join(sorted(words))):
+        dated = [(h, v) for h, v in dated if _unit(v) == "%"] or dated
+    if len(dated) == 1:
+        return dated[0][0]
+    named = [(len({w for w in re.findall(r"\w+", fold(h)) if len(w) > 3} & words), h) for h, _ in dated]
+    most = max((n for n, _ in named), default=0)
+    best = [h for n, h in named if n == most]
+    return best[0] if most and len(best) == 1 else None
 
 
 def _cell(passage: Passage, header: str) -> str:
