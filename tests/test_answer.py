@@ -225,4 +225,8 @@ def test_a_name_the_report_writes_inflected_or_compounded_is_not_unknown():
     assert names.unknown_in_question("Hvor mange jobber i IKT-bedrifter?") == {"ikt-bedrifter"}  # `bedrifter` absent
     assert names.unknown_in_question("Hva sparer KOSTRA-gruppen?") == frozenset()  # every part used
     assert names.unknown_in_question("Hvor mange bor på Lillehammer?") == {"lillehammer"}
-    assert names.unknown_in_question("Hva med Bergen?") == {"bergen"}  # its stem, `berg`, is too short to look up
+    assert names.unknown_in_question("Hva med Bergen?") == {"bergen"}  # no name starts with `bergen` (`berg`: too short)
+    common = Names.from_texts(["Stordriftsfordeler og fordeling av midler i strandsonen."])
+    # a place the report lacks that merely begins a common word is still unknown
+    assert common.unknown_in_question("Hvor mange bor på Stord?") == {"stord"}
+    assert common.unknown_in_question("Hva med Stranda?") == {"stranda"}

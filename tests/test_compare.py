@@ -167,3 +167,6 @@ def test_a_measure_column_with_its_year_is_the_one_the_question_names():
     assert line("Hvilken kommune fikk minst vekst i antall jobber fra 2019 til 2022?", {"2019", "2022"}) == \
         "Lavest: Drammen 500 (Antall vekst 2019-2022)"
     assert line("Hvilken kommune var størst i 2023?", {"2023"}) is None  # two columns of 2023, neither named
+    assert line("Hvor var det minst ledig kapasitet i januar 2023?", {"2023"}) is None  # both named alike
+    # a share of something no column holds: not the one column in per cent
+    assert line("Hvor var andelen sysselsatte høyest fra 2019 til 2022?", {"2019", "2022"}) is None

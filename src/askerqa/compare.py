@@ -216,19 +216,24 @@ def _asked_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -
 
 
 def _dated_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -> str | None:
-    """A measure's column for the asked years (`Ledige plasser januar 2023`, `Andel vekst 2019-2022`): the one the
-    question's words name most; a question that asks for a share («prosentvis», «andel») reads a column printed
-    in per cent. None when no single column stands out."""
+    """A measure's column for the asked years (`Ledige plasser januar 2023`, `Andel vekst 2019-2022`): the one whose
+    words the question names most (`ledig` names `Ledige`); of a question that asks for a share («prosentvis»,
+    «andel»), only a column printed in per cent. None when no column is named or several are named alike: the
+    years alone do not tell one measure from another."""
     dated = [(h, v) for h, v in row.cells if (ys := set(re.findall(YEAR_PATTERN, h))) and ys <= set(years)]
     exact = [(h, v) for h, v in dated if set(re.findall(YEAR_PATTERN, h)) == set(years)]
     dated = exact or dated
     if _SHARE.search(" ".join(sorted(words))):
-        dated = [(h, v) for h, v in dated if _unit(v) == "%"] or dated
-    if len(dated) == 1:
-        return dated[0][0]
-    named = [(len({w for w in re.findall(r"\w+", fold(h)) if len(w) > 3} & words), h) for h, _ in dated]
-    most = max((n for n, _ in named), default=0)
-    best = [h for n, h in named if n == most]
+        dated = [(h, v) for h, v in dated if _unit(v) == "%"]
+    asked = [w for w in words if len(w) > 3 and w.isalpha() and not _SHARE.fullmatch(w)]
+
+    def named(header: str) -> int:
+        own = {w for w in re.findall(r"\w+", fold(header)) if len(w) > 3 and w.isalpha() and not _SHARE.fullmatch(w)}
+        return sum(any(q.startswith(w) or (len(q) >= 5 and w.startswith(q)) for q in asked) for w in own)
+
+    counts = [(named(h), h) for h, _ in dated]
+    most = max((n for n, _ in counts), default=0)
+    best = [h for n, h in counts if n == most]
     return best[0] if most and len(best) == 1 else None
 
 

@@ -102,23 +102,30 @@ class Names:
                          and not self.uses(fold(w)))
 
     @cached_property
+    def _sorted_names(self) -> tuple[str, ...]:
+        return tuple(sorted(self.folded))
+
+    @cached_property
     def _sorted_words(self) -> tuple[str, ...]:
         return tuple(sorted(self.words))
 
-    def uses(self, folded: str) -> bool:
-        """Whether the report uses a (folded) word: as it is, inflected or inside a compound (`nesoya` in
-        `nesoybrua`, `amundsen` in `amundsens`), or, hyphenated (`kostra-gruppen`), in every part."""
+    def uses(self, folded: str, part: bool = False) -> bool:
+        """Whether the report uses a (folded) word: as it is, or a name inflected or inside a compound (`nesoya` in
+        `nesoybrua`, `amundsen` in `amundsens`); hyphenated (`kostra-gruppen`), every part. A word alone is looked
+        for so among the report's proper nouns only, as a place the report lacks often begins a common word
+        (`stord` in `stordriftsfordeler`); a part of a hyphenated word among all its words (`gruppen`)."""
         if folded in self.words or folded in _DEFAULT_NAMES:
             return True
         if "-" in folded:
             parts = [p for p in folded.split("-") if len(p) >= 3]
-            return bool(parts) and all(self.uses(p) for p in parts)
+            return bool(parts) and all(self.uses(p, part=True) for p in parts)
         stem = _ENDING.sub("", folded)
         stem = stem if len(stem) >= _STEM else folded
         if len(stem) < _STEM:
             return False
-        at = bisect_left(self._sorted_words, stem)
-        return at < len(self._sorted_words) and self._sorted_words[at].startswith(stem)
+        within = self._sorted_words if part else self._sorted_names
+        at = bisect_left(within, stem)
+        return at < len(within) and within[at].startswith(stem)
 
 
 @dataclass(frozen=True)
