@@ -62,8 +62,11 @@ class Names:
         words_seen: set[str] = set()
         areas: set[str] = set()
         for text in texts:
-            for w in _WORD.findall(text):  # `IKT-sikkerhet` uses `ikt` too
-                words_seen.update({fold(w), *fold(w).split("-")} - {""})
+            for w in _WORD.findall(text):
+                f = fold(w)
+                words_seen.add(f)
+                if "-" in f:  # `IKT-sikkerhet` uses `ikt` too
+                    words_seen.update(p for p in f.split("-") if p)
             areas.update(fold(a) for a in _AREA.findall(text))
             for sentence in re.split(r"(?<=[.!?:])\s+|\n|→|:", text):
                 words = _WORD.findall(sentence)
