@@ -215,18 +215,3 @@ def test_a_table_row_leads_with_the_asked_years_cell():
     assert lead_cell(passage, frozenset({"2021"})) == "2021: 8,4 %"
     assert lead_cell(passage, frozenset({"2024"})) == ""
     assert lead_cell(passage, frozenset()) == ""
-
-
-def test_a_name_the_report_writes_inflected_or_compounded_is_not_unknown():
-    names = Names.from_texts(["Ny gang- og sykkelbru ved Nesøybrua. Roald Amundsens skute Maud.",
-                              "Kommunen styrker IKT-sikkerhet og følger KOSTRA-gruppe 13."])
-    assert names.unknown_in_question("Kommer det en bro ved Nesøya?") == frozenset()  # in `Nesøybrua`
-    assert names.unknown_in_question("Hvor er skuta til Roald Amundsen?") == frozenset()  # `Amundsens`
-    assert names.unknown_in_question("Hvor mange jobber i IKT-bedrifter?") == {"ikt-bedrifter"}  # `bedrifter` absent
-    assert names.unknown_in_question("Hva sparer KOSTRA-gruppen?") == frozenset()  # every part used
-    assert names.unknown_in_question("Hvor mange bor på Lillehammer?") == {"lillehammer"}
-    assert names.unknown_in_question("Hva med Bergen?") == {"bergen"}  # no name starts with `bergen` (`berg`: too short)
-    common = Names.from_texts(["Stordriftsfordeler og fordeling av midler i strandsonen."])
-    # a place the report lacks that merely begins a common word is still unknown
-    assert common.unknown_in_question("Hvor mange bor på Stord?") == {"stord"}
-    assert common.unknown_in_question("Hva med Stranda?") == {"stranda"}

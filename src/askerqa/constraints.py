@@ -9,10 +9,8 @@ so any place or body the report mentions is recognised, typed with or without ca
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 
 from .text import YEAR_PATTERN, fold
 
@@ -30,10 +28,6 @@ _DEFAULT_NAMES = {"asker", "askers"}
 # and in a question only with a capital or after "tjenesteområdet".
 _AREA = re.compile(r"\bTjenesteområde\s+([A-ZÆØÅ][a-zæøå]+)")
 _AREA_ASKED = re.compile(r"\btjenesteområde(?:t|ne)?\s+([A-Za-zÆØÅæøå]+)", re.I)
-# an inflection a name takes in a question but not in the report (`Nesøya` for the report's `Nesøybrua`,
-# `Amundsen` for `Amundsens`): the rest, if long enough to name something, is looked for as a word's start
-_ENDING = re.compile(r"(?:ene|en|et|er|a|e|s)$")
-_STEM = 5
 
 
 def years_in(text: str) -> frozenset[str]:
@@ -62,11 +56,7 @@ class Names:
         words_seen: set[str] = set()
         areas: set[str] = set()
         for text in texts:
-            for w in _WORD.findall(text):
-                f = fold(w)
-                words_seen.add(f)
-                if "-" in f:  # `IKT-sikkerhet` uses `ikt` too
-                    words_seen.update(p for p in f.split("-") if p)
+            words_seen.update(fold(w) for w in _WORD.findall(text))
             areas.update(fold(a) for a in _AREA.findall(text))
             for sentence in re.split(r"(?<=[.!?:])\s+|\n|→|:", text):
                 words = _WORD.findall(sentence)
@@ -102,33 +92,7 @@ class Names:
         report cannot answer for, so no quote may stand in for it."""
         words = _WORD.findall(question)
         return frozenset(fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
-                         and not self.uses(fold(w)))
-
-    @cached_property
-    def _sorted_names(self) -> tuple[str, ...]:
-        return tuple(sorted(self.folded))
-
-    @cached_property
-    def _sorted_words(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words))
-
-    def uses(self, folded: str, part: bool = False) -> bool:
-        """Whether the report uses a (folded) word: as it is, or a name inflected or inside a compound (`nesoya` in
-        `nesoybrua`, `amundsen` in `amundsens`); hyphenated (`kostra-gruppen`), every part. A word alone is looked
-        for so among the report's proper nouns only, as a place the report lacks often begins a common word
-        (`stord` in `stordriftsfordeler`); a part of a hyphenated word among all its words (`gruppen`)."""
-        if folded in self.words or folded in _DEFAULT_NAMES:
-            return True
-        if "-" in folded:
-            parts = [p for p in folded.split("-") if len(p) >= 3]
-            return bool(parts) and all(self.uses(p, part=True) for p in parts)
-        stem = _ENDING.sub("", folded)
-        stem = stem if len(stem) >= _STEM else folded
-        if len(stem) < _STEM:
-            return False
-        within = self._sorted_words if part else self._sorted_names
-        at = bisect_left(within, stem)
-        return at < len(within) and within[at].startswith(stem)
+                         and fold(w) not in self.words and fold(w) not in _DEFAULT_NAMES)
 
 
 @dataclass(frozen=True)
