@@ -14,6 +14,7 @@ takes no part.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -209,29 +210,39 @@ def _asked_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -
         return fitting[-1] if fitting else _dated_column(row, years, words)
     if len(row.cells) == 1:
         return row.cells[0][0]
-    named = [h for h, _ in row.cells if {w for w in re.findall(r"\w+", fold(h)) if len(w) > 3} & words]
-    if len(named) == 1:
-        return named[0]
+    named = _named_column([h for h, _ in row.cells], words)
+    if named is not None:
+        return named
     return year_columns[-1] if year_columns and len(year_columns) == len(row.cells) else None
 
 
 def _dated_column(row: TableRow, years: frozenset[str], words: frozenset[str]) -> str | None:
-    """A measure's column for the asked years (`Ledige plasser januar 2023`, `Andel vekst 2019-2022`): the one whose
-    words the question names most (`ledig` names `Ledige`); of a question that asks for a share («prosentvis»,
-    «andel»), only a column printed in per cent. None when no column is named or several are named alike: the
-    years alone do not tell one measure from another."""
+    """A measure's column for the asked years (`Ledige plasser januar 2023`, `Andel vekst 2019-2022`): the one the
+    question names; of a question that asks for a share («prosentvis», «andel»), only a column printed in per
+    cent. The years alone do not tell one measure from another."""
     dated = [(h, v) for h, v in row.cells if (ys := set(re.findall(YEAR_PATTERN, h))) and ys <= set(years)]
     exact = [(h, v) for h, v in dated if set(re.findall(YEAR_PATTERN, h)) == set(years)]
     dated = exact or dated
-    if _SHARE.search(" ".join(sorted(words))):
+    if any(_SHARE.fullmatch(w) for w in words):
         dated = [(h, v) for h, v in dated if _unit(v) == "%"]
-    asked = [w for w in words if len(w) > 3 and w.isalpha() and not _SHARE.fullmatch(w)]
+    return _named_column([h for h, _ in dated], words)
+
+
+def _measure_words(words: Iterable[str]) -> set[str]:
+    """The words that name a measure: not a year, a number or the word for a share."""
+    return {w for w in words if len(w) > 3 and w.isalpha() and not _SHARE.fullmatch(w)}
+
+
+def _named_column(headers: list[str], words: frozenset[str]) -> str | None:
+    """The header whose words the question names most (`ledig` names `Ledige`); None when none is named or
+    several are named alike."""
+    asked = _measure_words(words)
 
     def named(header: str) -> int:
-        own = {w for w in re.findall(r"\w+", fold(header)) if len(w) > 3 and w.isalpha() and not _SHARE.fullmatch(w)}
+        own = _measure_words(re.findall(r"\w+", fold(header)))
         return sum(any(q.startswith(w) or (len(q) >= 5 and w.startswith(q)) for q in asked) for w in own)
 
-    counts = [(named(h), h) for h, _ in dated]
+    counts = [(named(h), h) for h in headers]
     most = max((n for n, _ in counts), default=0)
     best = [h for n, h in counts if n == most]
     return best[0] if most and len(best) == 1 else None
